@@ -1,6 +1,7 @@
 package dev.tune.core;
 
 import dev.tune.core.artifact.ArtifactUri;
+import dev.tune.core.config.TuneConfig;
 import dev.tune.core.endpoint.DeploySpec;
 import dev.tune.core.endpoint.EndpointDescription;
 import dev.tune.core.endpoint.Prediction;
@@ -71,6 +72,11 @@ public final class Tune implements AutoCloseable {
    */
   public static Tune provider(String name, ProviderSettings settings) {
     return connect(ProviderRegistry.discover(), settings.withName(name));
+  }
+
+  /** Connects to the provider that {@code config} chooses, with its settings. */
+  public static Tune from(TuneConfig config) {
+    return connect(ProviderRegistry.discover(), config.provider());
   }
 
   /** Connects to the provider that {@code settings} chooses, found in {@code registry}. */
