@@ -232,9 +232,16 @@ final class Section {
             });
   }
 
-  /** A path, resolved against the directory of the file. */
+  /** A path, resolved against the directory of the file; a leading {@code ~/} is the home. */
   Optional<Path> path(String key) {
-    return string(key).map(p -> reading.baseDir().resolve(p).normalize());
+    return string(key)
+        .map(
+            p ->
+                p.equals("~") || p.startsWith("~/")
+                    ? Path.of(System.getProperty("user.home"))
+                        .resolve(p.substring(1).replaceFirst("^/", ""))
+                    : reading.baseDir().resolve(p))
+        .map(Path::normalize);
   }
 
   Optional<List<String>> strings(String key) {

@@ -1,6 +1,7 @@
 package dev.tune.core.config;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -9,10 +10,25 @@ final class Suggestions {
   private Suggestions() {}
 
   /**
-   * The candidate closest to {@code typed}, if it is close enough to be a typo: case, {@code -}
-   * versus {@code _} and swapped neighbours count as small slips.
+   * The candidate closest to {@code typed}, if it is close enough to be a typo (case, {@code -}
+   * versus {@code _} and swapped neighbours count as small slips), or else the one candidate that
+   * holds every word of it ({@code num_epochs} for {@code num_train_epochs}).
    */
   static Optional<String> closest(String typed, Collection<String> candidates) {
+    Optional<String> typo = closestByEdits(typed, candidates);
+    return typo.isPresent() ? typo : onlyOneWithAllWords(typed, candidates);
+  }
+
+  private static Optional<String> onlyOneWithAllWords(String typed, Collection<String> candidates) {
+    List<String> words = List.of(normalize(typed).split("_"));
+    List<String> matches =
+        candidates.stream()
+            .filter(c -> List.of(normalize(c).split("_")).containsAll(words))
+            .toList();
+    return matches.size() == 1 ? Optional.of(matches.get(0)) : Optional.empty();
+  }
+
+  private static Optional<String> closestByEdits(String typed, Collection<String> candidates) {
     String t = normalize(typed);
     String best = null;
     int bestDistance = Integer.MAX_VALUE;

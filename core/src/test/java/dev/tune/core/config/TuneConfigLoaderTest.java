@@ -232,6 +232,12 @@ class TuneConfigLoaderTest {
             """;
 
     assertThat(parse(MINIMAL + "provider: local\n").provider().name()).isEqualTo("local");
+    assertThat(
+            parse(MINIMAL + "provider:\n  local:\n    work_dir: ~/runs\n")
+                .provider()
+                .local()
+                .workDir())
+        .isEqualTo(Path.of(System.getProperty("user.home"), "runs"));
     TuneConfig overridden = loader.withProvider("sagemaker").parse(sagemaker, "tune.yaml", DIR);
     assertThat(overridden.provider().name()).isEqualTo("sagemaker");
     assertThat(overridden.provider().trainMachine().type()).isEqualTo("ml.g5.2xlarge");
@@ -282,6 +288,7 @@ class TuneConfigLoaderTest {
                   lora_dropout: 0.1
                 training:
                   learnig-rate: 1e-4
+                  num_epochs: 2
                 learning_rate: 1e-4
                 deploy:
                   replicas: 2
@@ -293,13 +300,14 @@ class TuneConfigLoaderTest {
             tuple("lora.alpah", Optional.of("alpha")),
             tuple("lora.lora_dropout", Optional.of("dropout")),
             tuple("training.learnig-rate", Optional.of("learning_rate")),
+            tuple("training.num_epochs", Optional.of("num_train_epochs")),
             tuple("learning_rate", Optional.of("training.learning_rate")),
             tuple("deploy.replicas", Optional.empty()));
     assertThat(problems.get(0).toString())
         .isEqualTo(
             "tune.yaml:8:3: lora.alpah: is not a known key; did you mean 'alpha'?"
                 + " (allowed: one of r, alpha, dropout, target_modules)");
-    assertThat(problems.get(4).allowed())
+    assertThat(problems.get(5).allowed())
         .isEqualTo("one of endpoint_name, model, min_replicas, max_replicas");
   }
 
