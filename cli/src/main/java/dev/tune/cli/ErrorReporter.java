@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tune.core.config.ConfigProblem;
 import dev.tune.core.config.InvalidConfigException;
+import dev.tune.core.error.InvalidSpecException;
 import dev.tune.core.error.TuneException;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -68,6 +69,18 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
       if (t instanceof InvalidConfigException invalid) {
         ArrayNode problems = error.putArray("problems");
         invalid.problems().forEach(p -> problems.add(problem(p)));
+      }
+      if (t instanceof InvalidSpecException invalid) {
+        ArrayNode violations = error.putArray("violations");
+        invalid
+            .violations()
+            .forEach(
+                v ->
+                    violations.add(
+                        Printer.object()
+                            .put("key", v.key())
+                            .put("value", v.value())
+                            .put("expected", v.expected())));
       }
       text = "error: " + t.getMessage() + "\nfix: " + t.fix();
     } else if (e instanceof InterruptedException) {

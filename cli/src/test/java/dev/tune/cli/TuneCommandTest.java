@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tune.core.error.AuthException;
 import dev.tune.core.error.ConflictException;
+import dev.tune.core.error.InvalidSpecException;
 import dev.tune.core.error.NotFoundException;
 import dev.tune.core.error.QuotaException;
 import dev.tune.core.error.RemoteFailureException;
+import dev.tune.core.error.SpecViolation;
 import dev.tune.core.error.TuneTimeoutException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -335,6 +337,10 @@ class TuneCommandTest {
         Arguments.of(
             new RemoteFailureException("Job failed.", "Read the log."), 6, "remote_failure"),
         Arguments.of(new TuneTimeoutException("Still running.", "Wait longer."), 7, "timeout"),
+        Arguments.of(
+            new InvalidSpecException("prompt", List.of(new SpecViolation("top_p", "0", "(0, 1]"))),
+            2,
+            "bad_input"),
         Arguments.of(new InterruptedException(), 130, "interrupted"),
         Arguments.of(new IllegalStateException("bug"), 1, "internal"));
   }

@@ -104,6 +104,8 @@ final class ConfigBinder {
               "is neither 'none' nor a mapping",
               "none, or a mapping of load_in_4bit, bnb_4bit_quant_type, bnb_4bit_use_double_quant,"
                   + " bnb_4bit_compute_dtype");
+      new Section(reading, "quantization", Optional.empty(), value.get().location());
+      return Optional.empty();
     }
     Section s = root.section("quantization");
     QuantizationSpec qlora = QuantizationSpec.qlora();

@@ -37,14 +37,6 @@ public final class Violations {
     return this;
   }
 
-  /** Adds the violations of a nested spec, with their keys prefixed by {@code prefix.}. */
-  public Violations nested(String prefix, InvalidSpecException nested) {
-    for (SpecViolation v : nested.violations()) {
-      found.add(new SpecViolation(prefix + "." + v.key(), v.value(), v.expected()));
-    }
-    return this;
-  }
-
   /** Throws an {@link InvalidSpecException} listing every recorded violation, if there is any. */
   public void throwIfAny() {
     if (!found.isEmpty()) {

@@ -83,7 +83,11 @@ public final class Waiter {
                 + resource.id()
                 + "), or wait longer.");
       }
-      Thread.sleep(pollInterval);
+      Duration pause = pollInterval;
+      if (timeout.isPresent() && timeout.get().minus(waited).compareTo(pause) < 0) {
+        pause = timeout.get().minus(waited);
+      }
+      Thread.sleep(pause);
     }
   }
 }

@@ -494,6 +494,17 @@ class TuneConfigLoaderTest {
   }
 
   @Test
+  void quantizationMustBeNoneOrAMapping() {
+    assertThat(problems(MINIMAL + "quantization: 4bit\n"))
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.path()).isEqualTo("quantization");
+              assertThat(p.message()).isEqualTo("is neither 'none' nor a mapping");
+            });
+  }
+
+  @Test
   void sectionOfTheWrongShape() {
     assertThat(problems(MINIMAL + "training: fast\n"))
         .singleElement()
