@@ -15,8 +15,9 @@ import java.util.random.RandomGenerator;
  * <p>{@code A} has shape {@code [r, in]} and {@code B} {@code [out, r]}, as peft stores {@code
  * lora_A.weight} and {@code lora_B.weight}. Both are kept in float32 whatever the base model's
  * dtype, as peft does by default ({@code autocast_adapter_dtype=True}): the input is cast to
- * float32, the delta {@code B(A(dropout(x))) * scaling} is computed there and cast back to the
- * input's dtype.
+ * float32 and the delta {@code B(A(dropout(x))) * scaling} is returned in float32. The caller
+ * ({@code Linear}) adds it to the base output and casts the sum back to the base output's dtype,
+ * which rounds once, as peft's {@code lora.Linear.forward} does.
  *
  * <p>Arrays made by {@link #apply} belong to the input's manager, so a per-step scope frees them;
  * {@code A} and {@code B} belong to the manager they were created in.
@@ -112,8 +113,9 @@ public final class LoraAdapter implements LoraDelta {
   }
 
   /**
-   * {@code dropout(x)·Aᵀ·Bᵀ·scaling}, with dropout only in training mode. Dropout draws from the
-   * engine's generator, so {@code Engine.getInstance().setRandomSeed(seed)} makes it reproducible.
+   * {@code dropout(x)·Aᵀ·Bᵀ·scaling} in float32, with dropout only in training mode. Dropout draws
+   * from the engine's generator, so {@code Engine.getInstance().setRandomSeed(seed)} makes it
+   * reproducible.
    */
   @Override
   public NDArray apply(NDArray x) {
@@ -123,7 +125,7 @@ public final class LoraAdapter implements LoraDelta {
     }
     NDArray down = Linear.linear(input, loraA).singletonOrThrow();
     NDArray up = Linear.linear(down, loraB).singletonOrThrow();
-    return up.mul(scaling).toType(x.getDataType(), false);
+    return up.mul(scaling);
   }
 
   /**
@@ -132,6 +134,14 @@ public final class LoraAdapter implements LoraDelta {
    * manager; {@code weight} itself is left as it is.
    */
   public NDArray mergeInto(NDArray weight) {
+    return mergeInto(weight, weight.getDataType());
+  }
+
+  /**
+   * As {@link #mergeInto(NDArray)}, with the sum cast to {@code dtype}: a dequantized float32 base
+   * merged for export in half precision, for instance.
+   */
+  public NDArray mergeInto(NDArray weight, DataType dtype) {
     Shape expected = new Shape(outFeatures(), inFeatures());
     if (!weight.getShape().equals(expected)) {
       throw new IllegalArgumentException(
@@ -143,7 +153,7 @@ public final class LoraAdapter implements LoraDelta {
       loraB.tempAttach(scratch);
       weight.tempAttach(scratch);
       NDArray delta = loraB.matMul(loraA).mul(scaling);
-      NDArray merged = weight.toType(DTYPE, false).add(delta).toType(weight.getDataType(), false);
+      NDArray merged = weight.toType(DTYPE, false).add(delta).toType(dtype, false);
       merged.attach(owner);
       return merged;
     }
