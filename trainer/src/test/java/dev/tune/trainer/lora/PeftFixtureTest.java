@@ -9,9 +9,6 @@ import ai.djl.training.GradientCollector;
 import dev.tune.trainer.model.CausalLm;
 import dev.tune.trainer.model.DenseWeight;
 import dev.tune.trainer.model.LoadOptions;
-import dev.tune.trainer.model.ModelConfig;
-import dev.tune.trainer.model.WeightSource;
-import dev.tune.trainer.safetensors.CheckpointReader;
 import dev.tune.trainer.safetensors.SafetensorsFile;
 import java.nio.file.Path;
 import java.util.Map;
@@ -145,22 +142,7 @@ class PeftFixtureTest {
   }
 
   private CausalLm model(String fixture) {
-    Path dir = Fixtures.adapterDir(fixture);
-    try (CheckpointReader checkpoint = CheckpointReader.open(dir)) {
-      WeightSource source =
-          new WeightSource() {
-            @Override
-            public Set<String> names() {
-              return checkpoint.names();
-            }
-
-            @Override
-            public NDArray load(String name, NDManager target) {
-              return checkpoint.load(name, target);
-            }
-          };
-      return CausalLm.load(ModelConfig.read(dir), source, manager, LoadOptions.defaults());
-    }
+    return Fixtures.model(fixture, manager, LoadOptions.defaults());
   }
 
   private static Path adapterDir(String fixture) {
