@@ -56,8 +56,8 @@ public final class AttentionMask {
     } else {
       allowed = allowed.broadcast(batch, 1, query, keys);
     }
-    // 1 * lowest where blocked, 0 (or -0, harmless to add) where open.
-    return allowed.logicalNot().toType(dtype, false).mul(lowest(dtype));
+    // (allowed - 1) * -lowest: 0 where open, lowest where blocked.
+    return allowed.toType(dtype, false).sub(1).mul(-lowest(dtype));
   }
 
   /** {@code torch.finfo(dtype).min}. */

@@ -117,7 +117,13 @@ public final class CausalLm implements AutoCloseable {
                           .broadcast(batch, seq));
       NDArray mask =
           AttentionMask.build(
-              pass, batch, seq, past, input.attentionMask(), config.slidingWindow(), computeDtype);
+              pass,
+              batch,
+              seq,
+              past,
+              input.attentionMask(),
+              config.slidingWindow(),
+              DataType.FLOAT32);
       AttentionContext context = new AttentionContext(rotary.angles(positions, computeDtype), mask);
       NDArray hidden = model.forward(ids, context, input.cache());
       if (input.lastPositionOnly()) {

@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 /**
  * {@code softmax(q·kᵀ / sqrt(head_dim) + mask)·v} with grouped-query attention: each key/value head
  * serves {@code heads / kv_heads} consecutive query heads (transformers' {@code repeat_kv}). Scores
- * are softmaxed in float32 and cast back, as transformers' eager attention does.
+ * are masked and softmaxed in float32 and cast back, as transformers' eager attention softmaxes.
  */
 public final class ScaledDotProductAttention {
 
@@ -17,7 +17,7 @@ public final class ScaledDotProductAttention {
    * @param query {@code [batch, heads, q, head_dim]}
    * @param key {@code [batch, kv_heads, k, head_dim]}
    * @param value {@code [batch, kv_heads, k, head_dim]}
-   * @param mask additive {@code [batch, 1, q, k]}
+   * @param mask additive float32 {@code [batch, 1, q, k]}
    * @return {@code [batch, q, heads * head_dim]}
    */
   public static NDArray attend(NDArray query, NDArray key, NDArray value, NDArray mask) {
@@ -30,8 +30,10 @@ public final class ScaledDotProductAttention {
     NDArray v = repeatKv(value, heads);
     DataType dtype = query.getDataType();
     NDArray scores = query.matMul(k.transpose(0, 1, 3, 2)).mul(Math.pow((double) headDim, -0.5));
-    scores = scores.add(mask);
-    NDArray probs = scores.toType(DataType.FLOAT32, false).softmax(-1).toType(dtype, false);
+    // The mask is added in float32: a float16 score plus float16's lowest value could overflow
+    // to -inf, and a fully masked (padding) row of -inf would softmax to NaN.
+    NDArray probs =
+        scores.toType(DataType.FLOAT32, false).add(mask).softmax(-1).toType(dtype, false);
     NDArray out = probs.matMul(v);
     return out.transpose(0, 2, 1, 3).reshape(batch, queries, heads * headDim);
   }

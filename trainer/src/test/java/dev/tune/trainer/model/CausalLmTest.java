@@ -2,11 +2,14 @@ package dev.tune.trainer.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Set;
@@ -192,6 +195,37 @@ class CausalLmTest {
   }
 
   @Test
+  void gradientsReachAnAdapterThroughTheScopedForward() {
+    try (NDManager m = NDManager.newBaseManager();
+        CausalLm model = randomModel(config("mistral"), m)) {
+      Linear q = model.linears().get("model.layers.1.self_attn.q_proj");
+      NDArray a = m.randomNormal(0, 0.1f, new Shape(2, 64), DataType.FLOAT32);
+      NDArray b = m.randomNormal(0, 0.1f, new Shape(64, 2), DataType.FLOAT32);
+      a.setRequiresGradient(true);
+      q.setAdapter(x -> x.matMul(a.transpose()).matMul(b.transpose()));
+      NDArray ids = m.create(TOKENS, new Shape(2, 7));
+      NDArray probe = m.randomNormal(new Shape(2, 7, 512));
+      float loss;
+      NDArray grad;
+      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        NDArray l = model.logits(ids).mul(probe).sum();
+        loss = l.getFloat();
+        collector.backward(l);
+        grad = a.getGradient().duplicate();
+      }
+      float norm = grad.norm().getFloat();
+      assertThat(norm).isGreaterThan(0f);
+      // A step of size eps along the gradient raises the loss by about eps * |grad|.
+      float eps = 1e-3f;
+      NDArray step = grad.div(norm).mul(eps);
+      NDArray moved = a.add(step);
+      q.setAdapter(x -> x.matMul(moved.transpose()).matMul(b.transpose()));
+      float raised = model.logits(ids).mul(probe).sum().getFloat();
+      assertThat((double) (raised - loss)).isCloseTo(eps * norm, within(0.05 * eps * norm));
+    }
+  }
+
+  @Test
   void forwardPassesLeaveNoArraysBehind() {
     try (NDManager m = NDManager.newBaseManager();
         CausalLm model = randomModel(config("falcon-newarch"), m);
@@ -232,6 +266,10 @@ class CausalLmTest {
       assertThat(b.getDataType()).isEqualTo(DataType.FLOAT16);
       float scale = a.abs().max().getFloat();
       assertThat(maxAbsDiff(a, b)).isLessThan(0.01f * scale);
+      // Fully masked padding rows must stay finite in float16 too.
+      NDArray mask =
+          m.create(new long[] {0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, new Shape(2, 7));
+      assertThat(fp16.logits(ids, mask).isNaN().any().getBoolean()).isFalse();
     }
   }
 
