@@ -25,6 +25,11 @@ final class ScalarOperands implements AutoCloseable {
     return host.create(value);
   }
 
+  /** A 0-dim int64 CPU tensor, for index arithmetic. */
+  NDArray ofLong(long value) {
+    return host.create(value);
+  }
+
   @Override
   public void close() {
     host.close();
