@@ -1,0 +1,36 @@
+package dev.tune.trainer.optim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDManager;
+import org.junit.jupiter.api.Test;
+
+class OptimizerNameTest {
+
+  @Test
+  void createsTheOptimizerNamedInTheConfig() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      for (String name : new String[] {"adamw_torch", "adamw_8bit", "paged_adamw_8bit"}) {
+        try (Optimizer optimizer =
+            OptimizerName.fromConfigName(name).create(AdamWOptions.defaults(), manager)) {
+          assertThat(optimizer.name()).isEqualTo(name);
+        }
+      }
+    }
+  }
+
+  @Test
+  void readsTheFusedTorchVariantAsTorchAdamW() {
+    assertThat(OptimizerName.fromConfigName("ADAMW_TORCH_FUSED"))
+        .isEqualTo(OptimizerName.ADAMW_TORCH);
+  }
+
+  @Test
+  void namesTheChoicesWhenTheConfigIsWrong() {
+    assertThatThrownBy(() -> OptimizerName.fromConfigName("adafactor"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("adafactor")
+        .hasMessageContaining("adamw_torch, adamw_8bit, paged_adamw_8bit");
+  }
+}
