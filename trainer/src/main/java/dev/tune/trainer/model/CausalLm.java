@@ -11,6 +11,7 @@ import dev.tune.trainer.safetensors.CheckpointReader;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -85,7 +86,11 @@ public final class CausalLm implements AutoCloseable {
     try {
       ModelWeights weights =
           new ModelWeights(
-              source, manager, options.resolveComputeDtype(config), options.linearWeights());
+              source,
+              manager,
+              options.resolveComputeDtype(config),
+              options.parameterDtype(),
+              options.linearWeights());
       DecoderModel model =
           switch (config) {
             case LlamaConfig llama -> LlamaModel.load(llama, weights);
@@ -160,6 +165,25 @@ public final class CausalLm implements AutoCloseable {
       logits.attach(caller);
       return logits;
     }
+  }
+
+  /**
+   * The rotary angles and additive mask of a cacheless pass over {@code [batch, seq]} tokens at
+   * positions {@code 0..seq-1}, made in {@code manager}: what {@link #forward} builds for a plain
+   * forward, for a caller that runs the decoder layers one at a time (a trainer with gradient
+   * checkpointing).
+   *
+   * @param paddingMask {@code [batch, seq]}, 1 for real tokens and 0 for padding; empty when no
+   *     token is padding
+   */
+  public AttentionContext attentionContext(
+      NDManager manager, int batch, int seq, Optional<NDArray> paddingMask) {
+    NDArray positions =
+        manager.arange(0, seq, 1, DataType.INT64).reshape(1, seq).broadcast(batch, seq);
+    NDArray mask =
+        AttentionMask.build(
+            manager, batch, seq, 0, paddingMask, config.slidingWindow(), DataType.FLOAT32);
+    return new AttentionContext(rotary.angles(positions, computeDtype), mask);
   }
 
   /** An empty key/value cache for incremental decoding; the caller closes it. */

@@ -23,4 +23,19 @@ public interface DecoderModel {
    * @return the final normed hidden states, {@code [batch, seq, hidden]}
    */
   NDArray forward(NDArray inputIds, AttentionContext context, Optional<DecoderCache> cache);
+
+  /**
+   * The token embeddings that start {@link #forward}: {@code [batch, seq] -> [batch, seq, hidden]}.
+   */
+  NDArray embed(NDArray inputIds);
+
+  /**
+   * Decoder layer {@code index} alone, without a cache: what {@link #forward} runs between {@link
+   * #embed} and {@link #finalNorm}, exposed so a trainer can recompute one layer at a time
+   * (gradient checkpointing).
+   */
+  NDArray layer(int index, NDArray hidden, AttentionContext context);
+
+  /** The final norm that ends {@link #forward}. */
+  NDArray finalNorm(NDArray hidden);
 }

@@ -11,26 +11,38 @@ import java.util.Optional;
  *     float16 for a float16 checkpoint and float32 otherwise. bfloat16 is refused: DJL 0.36's
  *     PyTorch bridge maps no dtype code to bfloat16 and aborts the JVM when asked for one, so a
  *     bfloat16 checkpoint computes in float32 (exact) or, when asked, float16
+ * @param parameterDtype the dtype of the plain parameters (embeddings, norms, biases); empty means
+ *     the compute dtype. QLoRA training keeps them in float32 while the projections compute in
+ *     float16, as peft's {@code prepare_model_for_kbit_training} does
  * @param linearWeights makes each projection's frozen weight (dense by default)
  */
-public record LoadOptions(Optional<DataType> computeDtype, LinearWeightFactory linearWeights) {
+public record LoadOptions(
+    Optional<DataType> computeDtype,
+    Optional<DataType> parameterDtype,
+    LinearWeightFactory linearWeights) {
 
   public LoadOptions {
     Objects.requireNonNull(computeDtype, "computeDtype");
+    Objects.requireNonNull(parameterDtype, "parameterDtype");
     Objects.requireNonNull(linearWeights, "linearWeights");
     computeDtype.ifPresent(LoadOptions::requireFloating);
+    parameterDtype.ifPresent(LoadOptions::requireFloating);
   }
 
   public static LoadOptions defaults() {
-    return new LoadOptions(Optional.empty(), LinearWeightFactory.dense());
+    return new LoadOptions(Optional.empty(), Optional.empty(), LinearWeightFactory.dense());
   }
 
   public LoadOptions withComputeDtype(DataType dtype) {
-    return new LoadOptions(Optional.of(dtype), linearWeights);
+    return new LoadOptions(Optional.of(dtype), parameterDtype, linearWeights);
+  }
+
+  public LoadOptions withParameterDtype(DataType dtype) {
+    return new LoadOptions(computeDtype, Optional.of(dtype), linearWeights);
   }
 
   public LoadOptions withLinearWeights(LinearWeightFactory factory) {
-    return new LoadOptions(computeDtype, factory);
+    return new LoadOptions(computeDtype, parameterDtype, factory);
   }
 
   /** The compute dtype for a model whose {@code config.json} names its dtype. */

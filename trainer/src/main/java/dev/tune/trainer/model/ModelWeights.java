@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -23,6 +24,7 @@ public final class ModelWeights {
   private final Set<String> available;
   private final NDManager manager;
   private final DataType computeDtype;
+  private final DataType parameterDtype;
   private final LinearWeightFactory linearWeights;
   private final Map<String, NDArray> tensors = new LinkedHashMap<>();
   private final Map<String, Linear> linears = new LinkedHashMap<>();
@@ -31,11 +33,13 @@ public final class ModelWeights {
       WeightSource source,
       NDManager manager,
       DataType computeDtype,
+      Optional<DataType> parameterDtype,
       LinearWeightFactory linearWeights) {
     this.source = source;
     this.available = source.names();
     this.manager = manager;
     this.computeDtype = computeDtype;
+    this.parameterDtype = parameterDtype.orElse(computeDtype);
     this.linearWeights = linearWeights;
   }
 
@@ -47,10 +51,13 @@ public final class ModelWeights {
     return available.contains(name);
   }
 
-  /** A plain parameter, cast to the compute dtype, checked against the shape the config implies. */
+  /**
+   * A plain parameter, cast to the parameter dtype (the compute dtype unless {@link
+   * LoadOptions#parameterDtype()} says otherwise), checked against the shape the config implies.
+   */
   public NDArray tensor(String name, Shape expected) {
     NDArray stored = loadChecked(name, expected);
-    NDArray cast = stored.toType(computeDtype, false);
+    NDArray cast = stored.toType(parameterDtype, false);
     if (cast != stored) {
       stored.close();
     }

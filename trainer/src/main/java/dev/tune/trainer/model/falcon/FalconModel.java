@@ -103,4 +103,19 @@ public final class FalconModel implements DecoderModel {
     }
     return lnF.forward(x);
   }
+
+  @Override
+  public NDArray embed(NDArray inputIds) {
+    return wordEmbeddings.forward(inputIds);
+  }
+
+  @Override
+  public NDArray layer(int index, NDArray hidden, AttentionContext context) {
+    return h.get(index).forward(hidden, context, Optional.empty());
+  }
+
+  @Override
+  public NDArray finalNorm(NDArray hidden) {
+    return lnF.forward(hidden);
+  }
 }

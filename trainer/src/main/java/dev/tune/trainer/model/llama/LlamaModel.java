@@ -91,4 +91,19 @@ public final class LlamaModel implements DecoderModel {
     }
     return norm.forward(h);
   }
+
+  @Override
+  public NDArray embed(NDArray inputIds) {
+    return embedTokens.forward(inputIds);
+  }
+
+  @Override
+  public NDArray layer(int index, NDArray hidden, AttentionContext context) {
+    return layers.get(index).forward(hidden, context, Optional.empty());
+  }
+
+  @Override
+  public NDArray finalNorm(NDArray hidden) {
+    return norm.forward(hidden);
+  }
 }
