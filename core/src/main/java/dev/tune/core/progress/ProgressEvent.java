@@ -4,7 +4,7 @@ import dev.tune.core.ResourceRef;
 import java.time.Instant;
 
 /** Something that happened to an operation being waited for. */
-public sealed interface ProgressEvent permits StateChanged {
+public sealed interface ProgressEvent permits StateChanged, MetricsReported {
   /** When it was observed. */
   Instant time();
 
