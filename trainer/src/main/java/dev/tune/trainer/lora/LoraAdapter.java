@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
+import dev.tune.trainer.model.GraphConstant;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
@@ -30,6 +31,7 @@ public final class LoraAdapter implements LoraDelta {
   private final NDArray loraA;
   private final NDArray loraB;
   private final double scaling;
+  private final NDArray scalingArray;
   private final double dropout;
   private boolean training;
 
@@ -37,6 +39,7 @@ public final class LoraAdapter implements LoraDelta {
     this.loraA = loraA;
     this.loraB = loraB;
     this.scaling = scaling;
+    this.scalingArray = GraphConstant.of(loraA.getManager(), (float) scaling);
     this.dropout = dropout;
   }
 
@@ -125,7 +128,7 @@ public final class LoraAdapter implements LoraDelta {
     }
     NDArray down = Linear.linear(input, loraA).singletonOrThrow();
     NDArray up = Linear.linear(down, loraB).singletonOrThrow();
-    return up.mul(scaling);
+    return up.mul(scalingArray);
   }
 
   /**

@@ -35,6 +35,7 @@ public final class CausalLm implements AutoCloseable {
   private final boolean tiedHead;
   private final RotaryEmbedding rotary;
   private final ModelWeights weights;
+  private final NDArray attentionScale;
 
   private CausalLm(
       ModelConfig config,
@@ -51,6 +52,8 @@ public final class CausalLm implements AutoCloseable {
     this.tiedHead = tiedHead;
     this.weights = weights;
     this.rotary = new RotaryEmbedding(config.ropeParameters(), config.headDim(), manager);
+    this.attentionScale =
+        GraphConstant.of(manager, (float) Math.pow((double) config.headDim(), -0.5));
   }
 
   /**
@@ -155,7 +158,8 @@ public final class CausalLm implements AutoCloseable {
               input.attentionMask(),
               config.slidingWindow(),
               DataType.FLOAT32);
-      AttentionContext context = new AttentionContext(rotary.angles(positions, computeDtype), mask);
+      AttentionContext context =
+          new AttentionContext(rotary.angles(positions, computeDtype), mask, attentionScale);
       NDArray hidden = model.forward(ids, context, input.cache());
       if (input.lastPositionOnly()) {
         hidden = hidden.get(":, -1:, :");
@@ -183,7 +187,7 @@ public final class CausalLm implements AutoCloseable {
     NDArray mask =
         AttentionMask.build(
             manager, batch, seq, 0, paddingMask, config.slidingWindow(), DataType.FLOAT32);
-    return new AttentionContext(rotary.angles(positions, computeDtype), mask);
+    return new AttentionContext(rotary.angles(positions, computeDtype), mask, attentionScale);
   }
 
   /** An empty key/value cache for incremental decoding; the caller closes it. */

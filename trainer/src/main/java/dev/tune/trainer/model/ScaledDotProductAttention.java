@@ -18,9 +18,11 @@ public final class ScaledDotProductAttention {
    * @param key {@code [batch, kv_heads, k, head_dim]}
    * @param value {@code [batch, kv_heads, k, head_dim]}
    * @param mask additive float32 {@code [batch, 1, q, k]}
+   * @param scale 0-dim {@code 1/sqrt(head_dim)}; a {@link GraphConstant}, since autograd keeps it
    * @return {@code [batch, q, heads * head_dim]}
    */
-  public static NDArray attend(NDArray query, NDArray key, NDArray value, NDArray mask) {
+  public static NDArray attend(
+      NDArray query, NDArray key, NDArray value, NDArray mask, NDArray scale) {
     Shape qs = query.getShape();
     long batch = qs.get(0);
     long heads = qs.get(1);
@@ -29,7 +31,7 @@ public final class ScaledDotProductAttention {
     NDArray k = repeatKv(key, heads);
     NDArray v = repeatKv(value, heads);
     DataType dtype = query.getDataType();
-    NDArray scores = query.matMul(k.transpose(0, 1, 3, 2)).mul(Math.pow((double) headDim, -0.5));
+    NDArray scores = query.matMul(k.transpose(0, 1, 3, 2)).mul(scale);
     // The mask is added in float32: a float16 score plus float16's lowest value could overflow
     // to -inf, and a fully masked (padding) row of -inf would softmax to NaN.
     NDArray probs =

@@ -52,7 +52,8 @@ public final class FalconAttention {
       k = kv[0];
       v = kv[1];
     }
-    return dense.forward(ScaledDotProductAttention.attend(q, k, v, context.mask()));
+    return dense.forward(
+        ScaledDotProductAttention.attend(q, k, v, context.mask(), context.scale()));
   }
 
   /**

@@ -53,7 +53,8 @@ public final class LlamaAttention {
       k = kv[0];
       v = kv[1];
     }
-    return oProj.forward(ScaledDotProductAttention.attend(q, k, v, context.mask()));
+    return oProj.forward(
+        ScaledDotProductAttention.attend(q, k, v, context.mask(), context.scale()));
   }
 
   /** {@code [b, s, n * d] -> [b, n, s, d]}. */

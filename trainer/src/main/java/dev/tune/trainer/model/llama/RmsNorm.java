@@ -2,6 +2,7 @@ package dev.tune.trainer.model.llama;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.tune.trainer.model.GraphConstant;
 
 /**
  * RMSNorm as {@code LlamaRMSNorm}: normalized in float32, cast back to the input dtype, then
@@ -10,11 +11,14 @@ import ai.djl.ndarray.types.DataType;
 public final class RmsNorm {
 
   private final NDArray weight;
-  private final double eps;
+  private final NDArray eps;
+  private final NDArray minusHalf;
 
+  /** The constants are made on the weight's manager and live as long as it. */
   public RmsNorm(NDArray weight, double eps) {
     this.weight = weight;
-    this.eps = eps;
+    this.eps = GraphConstant.of(weight.getManager(), (float) eps);
+    this.minusHalf = GraphConstant.of(weight.getManager(), -0.5f);
   }
 
   public NDArray weight() {
@@ -25,7 +29,7 @@ public final class RmsNorm {
     DataType inputDtype = x.getDataType();
     NDArray h = x.toType(DataType.FLOAT32, false);
     NDArray variance = h.square().mean(new int[] {-1}, true);
-    h = h.mul(variance.add(eps).pow(-0.5));
+    h = h.mul(variance.add(eps).pow(minusHalf));
     return weight.mul(h.toType(inputDtype, false));
   }
 }
