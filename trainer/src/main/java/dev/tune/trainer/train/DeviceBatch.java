@@ -1,0 +1,20 @@
+package dev.tune.trainer.train;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Optional;
+
+/**
+ * One micro-batch on the model's device, {@code [batch, seq]} int64 each.
+ *
+ * @param attentionMask empty when no row is padded
+ */
+record DeviceBatch(NDArray inputIds, NDArray labels, Optional<NDArray> attentionMask) {
+
+  int batch() {
+    return Math.toIntExact(inputIds.getShape().get(0));
+  }
+
+  int seq() {
+    return Math.toIntExact(inputIds.getShape().get(1));
+  }
+}
