@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
+import dev.tune.trainer.model.DifferentiableCast;
 import dev.tune.trainer.model.GraphConstant;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
@@ -122,7 +123,7 @@ public final class LoraAdapter implements LoraDelta {
    */
   @Override
   public NDArray apply(NDArray x) {
-    NDArray input = x.toType(DTYPE, false);
+    NDArray input = DifferentiableCast.to(x, DTYPE);
     if (training && dropout > 0) {
       input = Dropout.dropout(input, (float) dropout, true).singletonOrThrow();
     }

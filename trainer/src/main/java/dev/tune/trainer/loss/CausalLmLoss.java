@@ -3,6 +3,7 @@ package dev.tune.trainer.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import dev.tune.trainer.model.DifferentiableCast;
 
 /**
  * Next-token cross-entropy of a causal language model, as transformers' {@code ForCausalLMLoss}
@@ -40,7 +41,8 @@ public final class CausalLmLoss {
    */
   public static TokenLossSum sumAndCount(NDArray logits, NDArray labels) {
     checkShapes(logits, labels);
-    NDArray predicting = logits.toType(DataType.FLOAT32, false).get(new NDIndex(":, :-1, :"));
+    NDArray predicting =
+        DifferentiableCast.to(logits, DataType.FLOAT32).get(new NDIndex(":, :-1, :"));
     NDArray targets = labels.toType(DataType.INT64, false).get(new NDIndex(":, 1:"));
     NDArray counted = targets.neq(IGNORE_INDEX);
     // Ignored positions gather class 0 and are then masked out, so any index is in range.

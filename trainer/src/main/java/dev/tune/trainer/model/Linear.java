@@ -54,14 +54,14 @@ public final class Linear {
   /** Computes {@code x·Wᵀ (+ b) (+ adapter(x))} for {@code x} of shape {@code [..., in]}. */
   public NDArray forward(NDArray x) {
     DataType inputDtype = x.getDataType();
-    NDArray input = x.toType(computeDtype, false);
+    NDArray input = DifferentiableCast.to(x, computeDtype);
     NDArray w = weight.dense(computeDtype);
     NDArray b = bias == null ? null : bias.toType(computeDtype, false);
     NDArray out = input.getNDArrayInternal().linear(input, w, b).singletonOrThrow();
-    out = out.toType(inputDtype, false);
+    out = DifferentiableCast.to(out, inputDtype);
     if (adapter != null) {
       DataType baseDtype = out.getDataType();
-      out = out.add(adapter.apply(x)).toType(baseDtype, false);
+      out = DifferentiableCast.to(out.add(adapter.apply(x)), baseDtype);
     }
     return out;
   }

@@ -35,7 +35,8 @@ public final class ScaledDotProductAttention {
     // The mask is added in float32: a float16 score plus float16's lowest value could overflow
     // to -inf, and a fully masked (padding) row of -inf would softmax to NaN.
     NDArray probs =
-        scores.toType(DataType.FLOAT32, false).add(mask).softmax(-1).toType(dtype, false);
+        DifferentiableCast.to(
+            DifferentiableCast.to(scores, DataType.FLOAT32).add(mask).softmax(-1), dtype);
     NDArray out = probs.matMul(v);
     return out.transpose(0, 2, 1, 3).reshape(batch, queries, heads * headDim);
   }

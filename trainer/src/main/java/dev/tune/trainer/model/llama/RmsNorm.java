@@ -2,6 +2,7 @@ package dev.tune.trainer.model.llama;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.tune.trainer.model.DifferentiableCast;
 import dev.tune.trainer.model.GraphConstant;
 
 /**
@@ -27,9 +28,9 @@ public final class RmsNorm {
 
   public NDArray forward(NDArray x) {
     DataType inputDtype = x.getDataType();
-    NDArray h = x.toType(DataType.FLOAT32, false);
+    NDArray h = DifferentiableCast.to(x, DataType.FLOAT32);
     NDArray variance = h.square().mean(new int[] {-1}, true);
     h = h.mul(variance.add(eps).pow(minusHalf));
-    return weight.mul(h.toType(inputDtype, false));
+    return weight.mul(DifferentiableCast.to(h, inputDtype));
   }
 }
