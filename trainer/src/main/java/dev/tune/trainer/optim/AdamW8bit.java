@@ -156,6 +156,7 @@ public final class AdamW8bit implements Optimizer {
     long numel = shape.size();
     Device device = p.getDevice();
 
+    state.placeOn(device, deviceStates);
     NDArray grad = asBlocks(param.gradient().toType(DataType.FLOAT32, false), numel, 0f);
     NDArray finite = grad.isNaN().logicalOr(grad.isInfinite()).logicalNot();
     NDArray zeros = grad.zerosLike();
@@ -422,8 +423,30 @@ public final class AdamW8bit implements Optimizer {
       absmax2.intern(home(newAbsmax2));
     }
 
+    /**
+     * Non-paged states move to the parameter's device once (loaded state may arrive elsewhere);
+     * paged states stay in host memory.
+     */
+    void placeOn(Device device, NDManager owner) {
+      if (inHostMemory || codes1.getDevice().equals(device)) {
+        return;
+      }
+      NDArray[] moved = {
+        owned(codes1.toDevice(device, true), owner),
+        owned(absmax1.toDevice(device, true), owner),
+        owned(codes2.toDevice(device, true), owner),
+        owned(absmax2.toDevice(device, true), owner)
+      };
+      close();
+      codes1 = moved[0];
+      absmax1 = moved[1];
+      codes2 = moved[2];
+      absmax2 = moved[3];
+    }
+
+    /** The computed array on this state's device; intern needs the same device, type, shape. */
     private NDArray home(NDArray computed) {
-      return inHostMemory ? computed.toDevice(Device.cpu(), true) : computed;
+      return computed.toDevice(codes1.getDevice(), false);
     }
 
     @Override
