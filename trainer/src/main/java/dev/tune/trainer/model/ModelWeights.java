@@ -49,12 +49,7 @@ public final class ModelWeights {
 
   /** A plain parameter, cast to the compute dtype, checked against the shape the config implies. */
   public NDArray tensor(String name, Shape expected) {
-    NDArray stored = loadChecked(name, expected);
-    NDArray cast = stored.toType(computeDtype, false);
-    if (cast != stored) {
-      stored.close();
-    }
-    keep(cast);
+    NDArray cast = loadInComputeDtype(name, expected);
     tensors.put(name, cast);
     return cast;
   }
@@ -69,8 +64,7 @@ public final class ModelWeights {
     if (weight instanceof DenseWeight dense) {
       keep(dense.array());
     }
-    NDArray b = bias ? tensor(module + ".bias", new Shape(out)) : null;
-    tensors.remove(module + ".bias");
+    NDArray b = bias ? loadInComputeDtype(module + ".bias", new Shape(out)) : null;
     Linear linear = new Linear(module, in, out, weight, b, computeDtype);
     linears.put(module, linear);
     return linear;
@@ -93,6 +87,16 @@ public final class ModelWeights {
   /** The plain parameters (not projections), by checkpoint name. */
   Map<String, NDArray> tensors() {
     return Collections.unmodifiableMap(tensors);
+  }
+
+  private NDArray loadInComputeDtype(String name, Shape expected) {
+    NDArray stored = loadChecked(name, expected);
+    NDArray cast = stored.toType(computeDtype, false);
+    if (cast != stored) {
+      stored.close();
+    }
+    keep(cast);
+    return cast;
   }
 
   private NDArray loadChecked(String name, Shape expected) {
