@@ -1,0 +1,37 @@
+package dev.tune.trainer.tokenizer;
+
+import java.util.Optional;
+
+/**
+ * A chat template that cannot be compiled, cannot be rendered, or rejected the conversation with
+ * {@code raise_exception}.
+ */
+public final class ChatTemplateException extends IllegalArgumentException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final String templateName;
+  private final String raisedMessage;
+
+  ChatTemplateException(String templateName, String message, String raisedMessage) {
+    super(message);
+    this.templateName = templateName;
+    this.raisedMessage = raisedMessage;
+  }
+
+  ChatTemplateException(String templateName, String message, Throwable cause) {
+    super(message, cause);
+    this.templateName = templateName;
+    this.raisedMessage = null;
+  }
+
+  /** The name of the template, as transformers names it ("default", "tool_use", ...). */
+  public String templateName() {
+    return templateName;
+  }
+
+  /** The message the template passed to {@code raise_exception}, if that is what stopped it. */
+  public Optional<String> raisedMessage() {
+    return Optional.ofNullable(raisedMessage);
+  }
+}
