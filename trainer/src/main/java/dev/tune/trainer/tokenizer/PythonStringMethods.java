@@ -12,10 +12,10 @@ import jinjava.javax.el.ELContext;
 import jinjava.javax.el.ELResolver;
 
 /**
- * Python {@code str} methods for chat templates ({@code content.startswith('<tool')}, {@code
- * text.split('</think>')[-1].lstrip('\n')}, ...). Jinjava would otherwise call the Java {@code
- * String} method of the same name, which is missing ({@code startswith}) or means something else
- * ({@code split} takes a regex).
+ * Python {@code str} methods and indexing for chat templates ({@code content.startswith('<tool')},
+ * {@code text.split('</think>')[-1].lstrip('\n')}, ...). Jinjava would otherwise call the Java
+ * {@code String} method of the same name, which is missing ({@code startswith}) or means something
+ * else ({@code split} takes a regex).
  */
 final class PythonStringMethods extends ELResolver {
 
@@ -298,12 +298,33 @@ final class PythonStringMethods extends ELResolver {
     return s.chars().anyMatch(c -> Character.isUpperCase(c) || Character.isLowerCase(c));
   }
 
-  // The remaining ELResolver methods: this resolver only answers method calls.
-
+  /** {@code text[i]}: one character, counted from the end when negative, as in Python. */
   @Override
   public Object getValue(ELContext context, Object base, Object property) {
-    return null;
+    if (!(base instanceof String || base instanceof SafeString)) {
+      return null;
+    }
+    // jinjava hands integer subscripts over as their decimal text.
+    Long index =
+        switch (property) {
+          case Number n -> n.longValue();
+          case String text when text.matches("-?\\d{1,9}") -> Long.parseLong(text);
+          case null, default -> null;
+        };
+    if (index == null) {
+      return null;
+    }
+    String s = base.toString();
+    long i = index < 0 ? s.length() + index : index;
+    if (i < 0 || i >= s.length()) {
+      throw new IllegalArgumentException(
+          "string index " + index + " out of range for a string of length " + s.length());
+    }
+    context.setPropertyResolved(true);
+    return String.valueOf(s.charAt((int) i));
   }
+
+  // The remaining ELResolver methods: this resolver only reads.
 
   @Override
   public Class<?> getType(ELContext context, Object base, Object property) {
