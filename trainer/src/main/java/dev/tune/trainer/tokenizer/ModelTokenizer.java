@@ -98,7 +98,7 @@ public final class ModelTokenizer implements AutoCloseable {
               + ": "
               + e.getMessage()
               + ". The file may come from a newer tokenizers version than DJL's ("
-              + tokenizer_version()
+              + tokenizersVersion()
               + ") or be damaged; re-save it with transformers or restore it from the model's"
               + " repository.",
           e);
@@ -108,7 +108,7 @@ public final class ModelTokenizer implements AutoCloseable {
     return loaded;
   }
 
-  private static String tokenizer_version() {
+  private static String tokenizersVersion() {
     try {
       return ai.djl.util.Platform.detectPlatform("tokenizers").getVersion();
     } catch (RuntimeException e) {
