@@ -55,6 +55,7 @@ final class JinjaEnvironment {
     jinjava = new Jinjava(config);
     jinjava.registerFilter(new ToJsonFilter());
     jinjava.registerTag(new GenerationTag());
+    PythonTypeTests.all().forEach(jinjava::registerExpTest);
     jinjava.registerFunction(
         new ELFunctionDefinition(
             "", "raise_exception", TemplateGlobals.class, "raiseException", Object.class));

@@ -1,6 +1,7 @@
 package dev.tune.trainer.tokenizer;
 
 import com.hubspot.jinjava.interpret.Context;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -46,10 +47,92 @@ final class TemplateSourceCheck {
     while (code.find()) {
       String rewritten = REVERSE_SLICE.matcher(code.group()).replaceAll("|reverse");
       rewritten = NOT_IS_TEST.matcher(rewritten).replaceAll("not ($1 is $2$3$4)");
+      rewritten = parenthesizeKeywordArguments(rewritten);
       code.appendReplacement(out, Matcher.quoteReplacement(rewritten));
     }
     code.appendTail(out);
     return out.toString();
+  }
+
+  /**
+   * Wraps keyword-argument values in parentheses: jinjava reads {@code f(n=x|length - 1)} as {@code
+   * (n=x|length) - 1}, where Jinja binds the whole expression to {@code n}.
+   */
+  static String parenthesizeKeywordArguments(String code) {
+    StringBuilder out = new StringBuilder(code.length() + 8);
+    // One entry per open bracket: the bracket, and whether a keyword value is open inside it.
+    ArrayDeque<char[]> brackets = new ArrayDeque<>();
+    int i = 0;
+    while (i < code.length()) {
+      char c = code.charAt(i);
+      if (c == '\'' || c == '"') {
+        int end = literalEnd(code, i);
+        out.append(code, i, end);
+        i = end;
+      } else if (c == '(' || c == '[' || c == '{') {
+        brackets.push(new char[] {c, 0});
+        out.append(c);
+        i++;
+      } else if (c == ')' || c == ']' || c == '}' || c == ',') {
+        char[] top = brackets.peek();
+        if (top != null && top[1] == 1) {
+          out.append(')');
+          top[1] = 0;
+        }
+        if (c != ',' && top != null) {
+          brackets.pop();
+        }
+        out.append(c);
+        i++;
+      } else if (Character.isJavaIdentifierStart(c)
+          && !brackets.isEmpty()
+          && brackets.peek()[0] == '('
+          && brackets.peek()[1] == 0
+          && startsArgument(out)) {
+        int end = i;
+        while (end < code.length() && Character.isJavaIdentifierPart(code.charAt(end))) {
+          end++;
+        }
+        int next = end;
+        while (next < code.length() && Character.isWhitespace(code.charAt(next))) {
+          next++;
+        }
+        boolean keyword =
+            next < code.length()
+                && code.charAt(next) == '='
+                && (next + 1 >= code.length() || code.charAt(next + 1) != '=');
+        out.append(code, i, end);
+        i = end;
+        if (keyword) {
+          out.append(code, end, next + 1).append('(');
+          brackets.peek()[1] = 1;
+          i = next + 1;
+        }
+      } else {
+        out.append(c);
+        i++;
+      }
+    }
+    return out.toString();
+  }
+
+  private static boolean startsArgument(StringBuilder out) {
+    for (int k = out.length() - 1; k >= 0; k--) {
+      char p = out.charAt(k);
+      if (!Character.isWhitespace(p)) {
+        return p == '(' || p == ',';
+      }
+    }
+    return false;
+  }
+
+  private static int literalEnd(String code, int start) {
+    char quote = code.charAt(start);
+    int k = start + 1;
+    while (k < code.length() && code.charAt(k) != quote) {
+      k += code.charAt(k) == '\\' ? 2 : 1;
+    }
+    return Math.min(k + 1, code.length());
   }
 
   /** Problems that jinjava would not report, each as a sentence; empty when there are none. */

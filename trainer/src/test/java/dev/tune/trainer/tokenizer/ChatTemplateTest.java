@@ -271,6 +271,33 @@ class ChatTemplateTest {
   }
 
   @Test
+  void keywordArgumentsTakeTheWholeExpression() {
+    // Qwen3-style: namespace(last_query_index=messages|length - 1)
+    assertThat(
+            render(
+                "{% set ns = namespace(flag=true, last=messages|length - 1) %}{{ ns.last }}"
+                    + "{{ [1, 2] | tojson(indent=1 + 1) }}",
+                conversation("user", "a", "assistant", "b")))
+        .isEqualTo("1[\n  1,\n  2\n]");
+  }
+
+  @Test
+  void stringsAreIterableSequencesAsInPython() {
+    // Llama 3.1 tojson-quotes string tool output through "is iterable".
+    String source =
+        "{% for m in messages %}{% if m.content is mapping or m.content is iterable %}"
+            + "{{ m.content | tojson }}{% else %}{{ m.content }}{% endif %}"
+            + "{% if m.content is sequence %}!{% endif %}{% endfor %}";
+    ChatRequest request =
+        ChatRequest.builder()
+            .message("tool", "sunny")
+            .message(Map.of("role", "tool", "content", 21))
+            .build();
+
+    assertThat(render(source, request)).isEqualTo("\"sunny\"!21");
+  }
+
+  @Test
   void pythonStringMethods() {
     ChatRequest request = conversation("user", "<tool>a.b.c</tool>");
 
