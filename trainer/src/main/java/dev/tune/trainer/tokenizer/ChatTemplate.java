@@ -29,7 +29,7 @@ public final class ChatTemplate {
   private final String name;
   private final String source;
   private final String origin;
-  private final String adaptedSource;
+  private final TemplateSourceCheck.Adapted adapted;
   private final SpecialTokens specialTokens;
   private final Clock clock;
 
@@ -40,7 +40,7 @@ public final class ChatTemplate {
     this.origin = origin;
     this.specialTokens = specialTokens;
     this.clock = clock;
-    this.adaptedSource = TemplateSourceCheck.adapt(source);
+    this.adapted = TemplateSourceCheck.adapt(source);
   }
 
   /**
@@ -96,7 +96,7 @@ public final class ChatTemplate {
   private void check() {
     JinjaEnvironment env = JinjaEnvironment.get();
     List<String> problems = new ArrayList<>();
-    for (TemplateError error : env.parseErrors(adaptedSource)) {
+    for (TemplateError error : env.parseErrors(adapted.source())) {
       problems.add(describe(error));
     }
     problems.addAll(TemplateSourceCheck.problems(source, env.globals()));
@@ -163,8 +163,8 @@ public final class ChatTemplate {
   private String renderChecked(Map<String, Object> variables) {
     RenderResult result;
     String raised;
-    try (TemplateGlobals.RenderScope scope = TemplateGlobals.open(clock)) {
-      result = JinjaEnvironment.get().render(adaptedSource, variables);
+    try (TemplateGlobals.RenderScope scope = TemplateGlobals.open(clock, adapted.loopFilters())) {
+      result = JinjaEnvironment.get().render(adapted.source(), variables);
       raised = scope.raisedMessage();
     }
     if (raised != null) {

@@ -32,7 +32,9 @@ final class JinjaEnvironment {
     JinjavaConfig config =
         JinjavaConfig.newBuilder()
             .withTrimBlocks(true)
-            .withLstripBlocks(true)
+            // lstrip_blocks is applied to the source by TemplateSourceCheck: jinjava's version
+            // also strips spaces before a tag that follows text on the same line.
+            .withLstripBlocks(false)
             // Jinja drops one final newline of the template source (keep_trailing_newline=False);
             // jinjava's switch trims the output instead, so TemplateSourceCheck.adapt does it.
             .withKeepTrailingNewline(true)
@@ -54,6 +56,7 @@ final class JinjaEnvironment {
             .build();
     jinjava = new Jinjava(config);
     jinjava.registerFilter(new ToJsonFilter());
+    jinjava.registerFilter(new LoopIfFilter());
     jinjava.registerTag(new GenerationTag());
     PythonTypeTests.all().forEach(jinjava::registerExpTest);
     jinjava.registerFunction(

@@ -6,6 +6,7 @@ import java.time.ZonedDateTime;
 import java.time.format.TextStyle;
 import java.time.temporal.ChronoField;
 import java.time.temporal.IsoFields;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -22,10 +23,12 @@ public final class TemplateGlobals {
   /** What one render needs from, and learns through, the global functions. */
   static final class RenderScope implements AutoCloseable {
     private final Clock clock;
+    private final List<TemplateSourceCheck.LoopFilter> loopFilters;
     private String raisedMessage;
 
-    private RenderScope(Clock clock) {
+    private RenderScope(Clock clock, List<TemplateSourceCheck.LoopFilter> loopFilters) {
       this.clock = clock;
+      this.loopFilters = loopFilters;
     }
 
     String raisedMessage() {
@@ -38,10 +41,20 @@ public final class TemplateGlobals {
     }
   }
 
-  static RenderScope open(Clock clock) {
-    RenderScope scope = new RenderScope(clock);
+  static RenderScope open(Clock clock, List<TemplateSourceCheck.LoopFilter> loopFilters) {
+    RenderScope scope = new RenderScope(clock, loopFilters);
     SCOPE.set(scope);
     return scope;
+  }
+
+  /** Loop filter {@code index} of the template being rendered on this thread. */
+  static TemplateSourceCheck.LoopFilter loopFilter(int index) {
+    RenderScope scope = SCOPE.get();
+    if (scope == null || index < 0 || index >= scope.loopFilters.size()) {
+      throw new IllegalStateException(
+          "no loop filter " + index + " in the template being rendered");
+    }
+    return scope.loopFilters.get(index);
   }
 
   /** Thrown to stop the render; the message is kept in the scope, where the renderer finds it. */

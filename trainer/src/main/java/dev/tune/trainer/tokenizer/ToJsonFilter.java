@@ -47,18 +47,11 @@ final class ToJsonFilter implements Filter {
     }
     PythonJson json =
         new PythonJson(
-            truthy(values[0]), indent(values[1]), separators(values[2]), truthy(values[3]));
+            PythonTruth.of(values[0]),
+            indent(values[1]),
+            separators(values[2]),
+            PythonTruth.of(values[3]));
     return json.write(var);
-  }
-
-  private static boolean truthy(Object value) {
-    return switch (value) {
-      case null -> false;
-      case Boolean b -> b;
-      case Number n -> n.doubleValue() != 0;
-      case CharSequence s -> !s.isEmpty();
-      default -> true;
-    };
   }
 
   /** json.dumps: an int indents by that many spaces, a string is used as it is. */
