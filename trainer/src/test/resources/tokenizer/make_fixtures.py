@@ -114,7 +114,7 @@ USER1 = {"role": "user", "content": "Hello, who are you?"}
 ASSISTANT1 = {"role": "assistant", "content": "I am a bot. Ask me anything!"}
 USER2 = {"role": "user", "content": "Say \"hé\" in <b>bold</b> 日本"}
 TOOLS = [{"type": "function", "function": {
-    "name": "get_weather", "description": "Weather for a city, in °C",
+    "name": "get_weather", "description": "Weather for a city, in °C", "return": {"type": "number"},
     "parameters": {"type": "object", "properties": {"city": {"type": "string"},
                                                     "days": {"type": "integer", "default": 1}},
                    "required": ["city"]}}}]
@@ -139,6 +139,9 @@ RENDERS = [
     ("chatml.jinja", "continue_final", [USER1, {"role": "assistant", "content": "Sure, here"}], False, True, None, {}),
     ("tools.jinja", "tools_and_calls", [USER1, TOOL_CALL, TOOL_RESULT, THINKING, USER2], True, False, TOOLS, {}),
     ("tools.jinja", "no_tools", [SYSTEM, USER1, THINKING], False, False, None, {}),
+    ("reasoning.jinja", "tools_and_calls", [SYSTEM, USER1, TOOL_CALL, TOOL_RESULT, TOOL_RESULT, THINKING], False, False, TOOLS, {}),
+    ("reasoning.jinja", "thinking_history", [USER1, THINKING, USER2], True, False, None, {"enable_thinking": False}),
+    ("reasoning.jinja", "thinking_after_last_query", [SYSTEM, USER1, THINKING], False, False, None, {}),
 ]
 
 
