@@ -1,5 +1,6 @@
 package dev.tune.trainer.tokenizer;
 
+import dev.tune.core.error.BadInputException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -154,14 +155,15 @@ public final class ChatRequest {
 
     public ChatRequest build() {
       if (messages.isEmpty()) {
-        throw new IllegalArgumentException(
-            "Cannot apply a chat template to an empty conversation; add at least one message.");
+        throw new BadInputException(
+            "Cannot apply a chat template to an empty conversation.",
+            "Add at least one message to the conversation.");
       }
       if (continueFinalMessage && addGenerationPrompt) {
-        throw new IllegalArgumentException(
-            "continueFinalMessage and addGenerationPrompt are not compatible: use"
-                + " continueFinalMessage to let the model continue the final message, and"
-                + " addGenerationPrompt to start a new assistant message.");
+        throw new BadInputException(
+            "continueFinalMessage and addGenerationPrompt are not compatible.",
+            "Use continueFinalMessage to let the model continue the final message, or"
+                + " addGenerationPrompt to start a new assistant message, not both.");
       }
       return new ChatRequest(this);
     }

@@ -2,6 +2,7 @@ package dev.tune.trainer.tokenizer;
 
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
+import dev.tune.core.error.BadInputException;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -108,10 +109,10 @@ public final class ChatTemplate {
               + "' from "
               + origin
               + " cannot be used: "
-              + String.join("; ", problems)
-              + ". Fix the template in the model directory (chat_template.jinja or the"
-              + " chat_template entry of tokenizer_config.json).",
-          (String) null);
+              + String.join("; ", problems),
+          "Fix the template in the model directory (chat_template.jinja or the chat_template"
+              + " entry of tokenizer_config.json).",
+          null);
     }
   }
 
@@ -141,11 +142,10 @@ public final class ChatTemplate {
     variables.putAll(specialTokens.byName());
     for (Map.Entry<String, Object> v : request.variables().entrySet()) {
       if (RESERVED.contains(v.getKey())) {
-        throw new IllegalArgumentException(
-            "Template variable '"
-                + v.getKey()
-                + "' is set by the ChatRequest itself; use its messages/tools/documents/"
-                + "addGenerationPrompt instead of variable(\""
+        throw new BadInputException(
+            "Template variable '" + v.getKey() + "' is set by the ChatRequest itself.",
+            "Use the request's messages, tools, documents or addGenerationPrompt instead of"
+                + " variable(\""
                 + v.getKey()
                 + "\", ...).");
       }
@@ -170,14 +170,9 @@ public final class ChatTemplate {
     if (raised != null) {
       throw new ChatTemplateException(
           name,
-          "Chat template '"
-              + name
-              + "' from "
-              + origin
-              + " rejected the conversation: "
-              + raised
-              + " (raised by the template with raise_exception; change the messages to the"
-              + " shape this model's template expects)",
+          "Chat template '" + name + "' from " + origin + " rejected the conversation: " + raised,
+          "The template raised this itself (raise_exception): change the messages to the shape"
+              + " this model's template expects.",
           raised);
     }
     List<String> fatal =
@@ -194,7 +189,9 @@ public final class ChatTemplate {
               + origin
               + " failed to render: "
               + String.join("; ", fatal),
-          (String) null);
+          "Check the messages against what the template reads, or fix the template in the"
+              + " model directory.",
+          null);
     }
     return result.getOutput();
   }
@@ -205,17 +202,18 @@ public final class ChatTemplate {
     Map<String, Object> last = (Map<String, Object>) messages.getLast();
     Object content = last.get("content");
     if (content == null) {
-      throw new IllegalArgumentException(
-          "continueFinalMessage is set but the final message has no \"content\" to continue.");
+      throw new BadInputException(
+          "continueFinalMessage is set but the final message has no \"content\" to continue.",
+          "End the conversation with the message to continue, or turn continueFinalMessage off.");
     }
     if (!source.contains("content")) {
-      throw new IllegalArgumentException(
-          "continueFinalMessage is set to \"content\" but this is not an accepted field in the"
-              + " chat template "
+      throw new BadInputException(
+          "continueFinalMessage is set but chat template "
               + name
               + " from "
               + origin
-              + ".");
+              + " never reads a message's \"content\".",
+          "Turn continueFinalMessage off for this model.");
     }
     if (content instanceof List<?> blocks) {
       for (Object block : blocks.reversed()) {
@@ -225,8 +223,10 @@ public final class ChatTemplate {
           return text;
         }
       }
-      throw new IllegalArgumentException(
-          "continueFinalMessage is set but the final message has no text block to continue.");
+      throw new BadInputException(
+          "continueFinalMessage is set but the final message has no text block to continue.",
+          "Give the final message a {\"type\": \"text\", \"text\": ...} block, or turn"
+              + " continueFinalMessage off.");
     }
     String text = content.toString();
     last.put("content", text + CONTINUE_TAG);
@@ -247,7 +247,9 @@ public final class ChatTemplate {
               + origin
               + "; the template deletes parts of the final message. Final message: "
               + finalText.strip(),
-          (String) null);
+          "Turn continueFinalMessage off for this model, or use a template that keeps the final"
+              + " message.",
+          null);
     }
     int at = rendered.lastIndexOf(tag);
     if (rendered.startsWith(CONTINUE_TAG, at)) {

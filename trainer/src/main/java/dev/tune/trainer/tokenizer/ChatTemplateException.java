@@ -1,28 +1,23 @@
 package dev.tune.trainer.tokenizer;
 
+import dev.tune.core.error.BadInputException;
 import java.util.Optional;
 
 /**
  * A chat template that cannot be compiled, cannot be rendered, or rejected the conversation with
  * {@code raise_exception}.
  */
-public final class ChatTemplateException extends IllegalArgumentException {
+public final class ChatTemplateException extends BadInputException {
 
   private static final long serialVersionUID = 1L;
 
   private final String templateName;
   private final String raisedMessage;
 
-  ChatTemplateException(String templateName, String message, String raisedMessage) {
-    super(message);
+  ChatTemplateException(String templateName, String message, String fix, String raisedMessage) {
+    super(message, fix);
     this.templateName = templateName;
     this.raisedMessage = raisedMessage;
-  }
-
-  ChatTemplateException(String templateName, String message, Throwable cause) {
-    super(message, cause);
-    this.templateName = templateName;
-    this.raisedMessage = null;
   }
 
   /** The name of the template, as transformers names it ("default", "tool_use", ...). */

@@ -1,5 +1,6 @@
 package dev.tune.trainer.tokenizer;
 
+import dev.tune.core.error.BadInputException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,23 +50,22 @@ public final class ChatTemplates {
    * The template transformers would use: the one asked for by name; else "tool_use" when tools are
    * given and it exists; else "default"; a model with a single template always uses it.
    *
-   * @throws IllegalArgumentException if the model has no template, or no template fits
+   * @throws BadInputException if the model has no template, or no template fits
    */
   public ChatTemplate select(Optional<String> name, boolean withTools) {
     if (byName.isEmpty()) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "This model has no chat template (no chat_template.jinja and no chat_template in"
-              + " tokenizer_config.json). Add one to the model directory, or render with a"
-              + " ChatTemplate compiled from your own template.");
+              + " tokenizer_config.json).",
+          "Add a chat_template.jinja to the model directory, or render with a ChatTemplate"
+              + " compiled from your own template.");
     }
     if (name.isPresent()) {
       ChatTemplate chosen = byName.get(name.get());
       if (chosen == null) {
-        throw new IllegalArgumentException(
-            "This model has no chat template named '"
-                + name.get()
-                + "'; available: "
-                + new TreeSet<>(byName.keySet()));
+        throw new BadInputException(
+            "This model has no chat template named '" + name.get() + "'.",
+            "Name one of " + new TreeSet<>(byName.keySet()) + ".");
       }
       return chosen;
     }
@@ -77,8 +77,9 @@ public final class ChatTemplates {
     }
     ChatTemplate fallback = byName.get("default");
     if (fallback == null) {
-      throw new IllegalArgumentException(
-          "This model has multiple chat templates with no default specified; name one of "
+      throw new BadInputException(
+          "This model has multiple chat templates and none is named \"default\".",
+          "Name one of "
               + new TreeSet<>(byName.keySet())
               + " with ChatRequest.Builder.templateName.");
     }

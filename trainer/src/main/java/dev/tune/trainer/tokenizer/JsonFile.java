@@ -3,6 +3,7 @@ package dev.tune.trainer.tokenizer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tune.core.error.BadInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,6 +14,10 @@ import java.util.Optional;
 final class JsonFile {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  static final String RESTORE =
+      "Restore the file from the model's repository, or re-save the tokenizer with"
+          + " transformers' save_pretrained.";
 
   private JsonFile() {}
 
@@ -34,8 +39,7 @@ final class JsonFile {
     try {
       JsonNode node = MAPPER.readTree(text);
       if (node == null || !node.isObject()) {
-        throw new IllegalArgumentException(
-            file + " does not hold a JSON object; restore it from the model's repository.");
+        throw new BadInputException(file + " does not hold a JSON object.", RESTORE);
       }
       return node;
     } catch (JsonProcessingException e) {
@@ -46,15 +50,8 @@ final class JsonFile {
                   + e.getLocation().getLineNr()
                   + ", column "
                   + e.getLocation().getColumnNr();
-      throw new IllegalArgumentException(
-          "Malformed JSON in "
-              + file
-              + where
-              + ": "
-              + e.getOriginalMessage()
-              + ". Restore the file from the model's repository, or re-save the tokenizer with"
-              + " transformers' save_pretrained.",
-          e);
+      throw new BadInputException(
+          "Malformed JSON in " + file + where + ": " + e.getOriginalMessage(), RESTORE, e);
     }
   }
 }

@@ -2,6 +2,8 @@ package dev.tune.trainer.tokenizer;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tune.core.error.BadInputException;
+import dev.tune.core.error.NotFoundException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,24 +56,21 @@ public final class ModelTokenizer implements AutoCloseable {
   /**
    * Loads the tokenizer of a model directory.
    *
-   * @throws IllegalArgumentException if the directory or {@code tokenizer.json} is missing, a file
-   *     is malformed, or a chat template does not compile
+   * @throws NotFoundException if the directory or its {@code tokenizer.json} is missing
+   * @throws BadInputException if a file is malformed or a chat template does not compile
    */
   public static ModelTokenizer load(Path modelDir) {
     if (!Files.isDirectory(modelDir)) {
-      throw new IllegalArgumentException(
-          "Model directory " + modelDir + " does not exist or is not a directory.");
+      throw new NotFoundException(
+          "Model directory " + modelDir + " does not exist or is not a directory.",
+          "Point tune at the directory that holds the model's config.json and tokenizer.json.");
     }
     Path file = modelDir.resolve(TOKENIZER_FILE);
     if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException(
-          "No "
-              + TOKENIZER_FILE
-              + " in "
-              + modelDir
-              + ". tune reads fast-tokenizer files only; if the model ships a SentencePiece"
-              + " tokenizer.model instead, convert it once with transformers:"
-              + " AutoTokenizer.from_pretrained(dir).save_pretrained(dir).");
+      throw new NotFoundException(
+          "No " + TOKENIZER_FILE + " in " + modelDir + "; tune reads fast-tokenizer files only.",
+          "If the model ships a SentencePiece tokenizer.model instead, convert it once with"
+              + " transformers: AutoTokenizer.from_pretrained(dir).save_pretrained(dir).");
     }
     String json;
     try {
@@ -92,15 +91,14 @@ public final class ModelTokenizer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException(
-          "The Hugging Face tokenizers library cannot load "
+      throw new BadInputException(
+          "The Hugging Face tokenizers library ("
+              + tokenizersVersion()
+              + ") cannot load "
               + file
               + ": "
-              + e.getMessage()
-              + ". The file may come from a newer tokenizers version than DJL's ("
-              + tokenizersVersion()
-              + ") or be damaged; re-save it with transformers or restore it from the model's"
-              + " repository.",
+              + e.getMessage(),
+          "The file may come from a newer tokenizers version or be damaged. " + JsonFile.RESTORE,
           e);
     }
     ModelTokenizer loaded = new ModelTokenizer(modelDir, tokenizer, vocabulary, config, generation);

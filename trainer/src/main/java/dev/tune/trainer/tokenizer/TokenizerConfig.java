@@ -1,6 +1,7 @@
 package dev.tune.trainer.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tune.core.error.BadInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -170,12 +171,12 @@ public record TokenizerConfig(
       Map<String, ChatTemplate> named = new LinkedHashMap<>();
       for (JsonNode item : entry) {
         if (!item.path("name").isTextual() || !item.path("template").isTextual()) {
-          throw new IllegalArgumentException(
+          throw new BadInputException(
               "The chat_template list in "
                   + configFile
                   + " must hold {\"name\": ..., \"template\": ...} objects; found "
-                  + item
-                  + ". Fix the entry or move the templates to chat_template.jinja files.");
+                  + item,
+              "Fix the entry, or move the templates to chat_template.jinja files.");
         }
         String name = item.get("name").asText();
         named.put(
@@ -188,12 +189,13 @@ public record TokenizerConfig(
       }
       return ChatTemplates.named(named);
     }
-    throw new IllegalArgumentException(
+    throw new BadInputException(
         "chat_template in "
             + configFile
             + " must be a string or a list of named templates, not "
             + entry.getNodeType()
-            + ".");
+            + ".",
+        "Fix the entry, or move the template to chat_template.jinja.");
   }
 
   private static List<Path> templateFiles(Path dir) {

@@ -1,6 +1,7 @@
 package dev.tune.trainer.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tune.core.error.BadInputException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,8 +30,9 @@ final class Vocabulary {
   static Vocabulary of(Path file, JsonNode tokenizerJson) {
     JsonNode model = tokenizerJson.path("model");
     if (!model.isObject()) {
-      throw new IllegalArgumentException(
-          file + " has no \"model\" object; it is not a Hugging Face tokenizer.json.");
+      throw new BadInputException(
+          file + " has no \"model\" object; it is not a Hugging Face tokenizer.json.",
+          JsonFile.RESTORE);
     }
     String type = model.path("type").asText("");
     Map<String, Long> vocab = new HashMap<>();
@@ -44,9 +46,9 @@ final class Vocabulary {
         vocab.put(piece.path(0).asText(), id++);
       }
     } else {
-      throw new IllegalArgumentException(
-          file
-              + " has no model vocabulary (model.vocab); it is not a tokenizer.json transformers can load.");
+      throw new BadInputException(
+          file + " has no model vocabulary (model.vocab); transformers could not load it either.",
+          JsonFile.RESTORE);
     }
     Map<String, Long> added = new HashMap<>();
     for (JsonNode token : tokenizerJson.path("added_tokens")) {

@@ -3,6 +3,7 @@ package dev.tune.trainer.tokenizer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tune.core.error.BadInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,6 +117,7 @@ class ChatTemplateTest {
         .satisfies(
             e -> {
               ChatTemplateException cte = (ChatTemplateException) e;
+              assertThat(cte.fix()).contains("raise_exception");
               assertThat(cte.templateName()).isEqualTo("default");
               assertThat(cte.raisedMessage())
                   .contains(
@@ -400,7 +402,7 @@ class ChatTemplateTest {
         .isEqualTo("<s>|<end>|");
     assertThatThrownBy(
             () -> t.render(conversation("user", "x").toBuilder().variable("messages", "y").build()))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(BadInputException.class)
         .hasMessageContaining("'messages' is set by the ChatRequest itself");
   }
 
@@ -483,7 +485,7 @@ class ChatTemplateTest {
   @Test
   void requestRejectsWhatTransformersRejects() {
     assertThatThrownBy(() -> ChatRequest.builder().build())
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(BadInputException.class)
         .hasMessageContaining("empty conversation");
     assertThatThrownBy(
             () ->
@@ -492,7 +494,7 @@ class ChatTemplateTest {
                     .addGenerationPrompt(true)
                     .continueFinalMessage(true)
                     .build())
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(BadInputException.class)
         .hasMessageContaining("not compatible");
   }
 

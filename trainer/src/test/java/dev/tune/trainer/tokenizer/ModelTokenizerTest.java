@@ -3,6 +3,9 @@ package dev.tune.trainer.tokenizer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tune.core.error.BadInputException;
+import dev.tune.core.error.NotFoundException;
+import dev.tune.core.error.TuneException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ModelTokenizerTest {
 
   @TempDir Path dir;
+
+  private static String fix(Throwable e) {
+    return ((TuneException) e).fix();
+  }
 
   private static Path wordLevel() {
     return TransformersFixturesTest.resources().resolve("wordlevel");
@@ -119,8 +126,9 @@ class ModelTokenizerTest {
       assertThat(tok.encode("hello")).as("the post-processor still adds <s>").containsExactly(1, 6);
       assertThatThrownBy(
               () -> tok.applyChatTemplate(ChatRequest.builder().message("user", "hi").build()))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("This model has no chat template");
+          .isInstanceOf(BadInputException.class)
+          .hasMessageContaining("This model has no chat template")
+          .satisfies(e -> assertThat(fix(e)).contains("Add a chat_template.jinja"));
     }
   }
 
@@ -192,9 +200,9 @@ class ModelTokenizerTest {
       assertThat(tok.applyChatTemplate(rag)).isEqualTo("docs: 1");
       assertThatThrownBy(
               () -> tok.applyChatTemplate(plain.toBuilder().templateName("nope").build()))
-          .isInstanceOf(IllegalArgumentException.class)
+          .isInstanceOf(BadInputException.class)
           .hasMessageContaining("no chat template named 'nope'")
-          .hasMessageContaining("[default, rag, tool_use]");
+          .satisfies(e -> assertThat(fix(e)).isEqualTo("Name one of [default, rag, tool_use]."));
     }
   }
 
@@ -249,12 +257,12 @@ class ModelTokenizerTest {
   @Test
   void missingDirectoryOrTokenizerJsonSaysWhatToDo() throws IOException {
     assertThatThrownBy(() -> ModelTokenizer.load(dir.resolve("absent")))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(NotFoundException.class)
         .hasMessageContaining("absent does not exist");
     assertThatThrownBy(() -> ModelTokenizer.load(dir))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(NotFoundException.class)
         .hasMessageContaining("No tokenizer.json in " + dir)
-        .hasMessageContaining("save_pretrained");
+        .satisfies(e -> assertThat(fix(e)).contains("save_pretrained(dir)"));
   }
 
   @Test
@@ -264,26 +272,26 @@ class ModelTokenizerTest {
         dir.resolve("tokenizer_config.json"), "{\n  \"bos_token\": \"<s>\",\n  oops\n}");
 
     assertThatThrownBy(() -> ModelTokenizer.load(dir))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(BadInputException.class)
         .hasMessageContaining("Malformed JSON in " + dir.resolve("tokenizer_config.json"))
         .hasMessageContaining("line 3")
-        .hasMessageContaining("Restore the file");
+        .satisfies(e -> assertThat(fix(e)).contains("Restore the file"));
   }
 
   @Test
   void tokenizerJsonThatIsNotATokenizerIsRejected() throws IOException {
     Files.writeString(dir.resolve("tokenizer.json"), "{\"version\": \"1.0\"}");
     assertThatThrownBy(() -> ModelTokenizer.load(dir))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(BadInputException.class)
         .hasMessageContaining("has no \"model\" object");
 
     Files.writeString(
         dir.resolve("tokenizer.json"),
         "{\"model\": {\"type\": \"NoSuchModel\", \"vocab\": {\"a\": 0}}}");
     assertThatThrownBy(() -> ModelTokenizer.load(dir))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining(
-            "The Hugging Face tokenizers library cannot load " + dir.resolve("tokenizer.json"));
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("The Hugging Face tokenizers library")
+        .hasMessageContaining("cannot load " + dir.resolve("tokenizer.json"));
   }
 
   @Test
@@ -303,7 +311,7 @@ class ModelTokenizerTest {
     Files.writeString(dir.resolve("tokenizer_config.json"), "{\"chat_template\": 42}");
 
     assertThatThrownBy(() -> ModelTokenizer.load(dir))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(BadInputException.class)
         .hasMessageContaining("must be a string or a list of named templates");
   }
 
