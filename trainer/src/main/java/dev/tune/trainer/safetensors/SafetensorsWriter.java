@@ -90,9 +90,10 @@ public final class SafetensorsWriter {
 
   /**
    * Writes {@code tensors} as the weights of a model directory: {@code model.safetensors} if they
-   * fit in one shard, else {@code model-00001-of-0000N.safetensors} files filled in the given order
-   * (a tensor larger than a shard gets one to itself) plus {@code model.safetensors.index.json}.
-   * Weight files of an earlier save that this one does not replace are deleted afterwards.
+   * fit in one shard, else {@code model-00001-of-0000N.safetensors} files split as huggingface_hub
+   * splits them (each shard byte-identical to its output for the same tensors) plus {@code
+   * model.safetensors.index.json} written as transformers writes it. Weight files of an earlier
+   * save that this one does not replace are deleted afterwards.
    *
    * @return the files written, the index last
    */
@@ -148,14 +149,22 @@ public final class SafetensorsWriter {
     return all;
   }
 
-  /** Greedy in the given order, as huggingface_hub splits a state dict. */
+  /**
+   * Splits like huggingface_hub's {@code split_state_dict_into_shards_factory} (what transformers'
+   * {@code save_pretrained} uses): in the given order, a tensor larger than a shard becomes a shard
+   * of its own right away, the others fill the current shard until the next one would overflow it.
+   */
   private List<List<TensorSource>> plan(List<TensorSource> all) {
     List<List<TensorSource>> shards = new ArrayList<>();
     List<TensorSource> current = new ArrayList<>();
     long currentBytes = 0;
     for (TensorSource t : all) {
       long bytes = t.byteLength();
-      if (!current.isEmpty() && currentBytes + bytes > maxShardBytes) {
+      if (bytes > maxShardBytes) {
+        shards.add(List.of(t));
+        continue;
+      }
+      if (currentBytes + bytes > maxShardBytes) {
         shards.add(current);
         current = new ArrayList<>();
         currentBytes = 0;

@@ -209,7 +209,8 @@ class SafetensorsRoundTripTest {
       arrays.add(a);
       tensors.add(TensorSource.of("t" + i, a));
     }
-    // 80-byte shards: [t0, t1] = 80, [t2] = 120 alone, [t3, t4, t5] = 60.
+    // 80-byte shards as huggingface_hub cuts them: t2 (120 bytes) is a shard of its own at once,
+    // then [t0, t1] = 80 closes when t3 would overflow it, and [t3, t4, t5] = 60 ends the list.
     List<Path> files =
         SafetensorsWriter.builder().maxShardBytes(80).build().writeCheckpoint(dir, tensors);
     assertThat(files.stream().map(p -> p.getFileName().toString()))
@@ -222,6 +223,8 @@ class SafetensorsRoundTripTest {
         JsonMapper.builder().build().readTree(dir.resolve("model.safetensors.index.json").toFile());
     assertThat(index.get("metadata").get("total_size").asLong()).isEqualTo(65 * 4);
     assertThat(index.get("weight_map").get("t2").asText())
+        .isEqualTo("model-00001-of-00003.safetensors");
+    assertThat(index.get("weight_map").get("t0").asText())
         .isEqualTo("model-00002-of-00003.safetensors");
     assertThat(index.get("weight_map").get("t5").asText())
         .isEqualTo("model-00003-of-00003.safetensors");
