@@ -101,16 +101,18 @@ public final class ModelWeights {
 
   private NDArray loadChecked(String name, Shape expected) {
     if (!available.contains(name)) {
-      throw new IllegalArgumentException(
-          "the checkpoint lacks " + name + " (expected shape " + expected + ")");
+      throw new ModelConfigException(
+          "the checkpoint lacks " + name + " (expected shape " + expected + ")",
+          "use the config.json saved with these weights, from a complete checkpoint download");
     }
     NDArray array = source.load(name, manager);
     keep(array);
     if (!array.getShape().equals(expected)) {
       Shape actual = array.getShape();
       array.close();
-      throw new IllegalArgumentException(
-          name + " has shape " + actual + " but config.json implies " + expected);
+      throw new ModelConfigException(
+          name + " has shape " + actual + " but config.json implies " + expected,
+          "use the config.json saved with these weights");
     }
     return array;
   }
