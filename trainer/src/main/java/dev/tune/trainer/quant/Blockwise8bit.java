@@ -124,15 +124,16 @@ public final class Blockwise8bit {
     if (numel == 0) {
       return codes.getManager().zeros(shape, dtype, codes.getDevice());
     }
+    NDArray fp32;
     try (NDArray flatCodes = codes.reshape(numel);
         NDArray decoded = codebook().decode(flatCodes);
-        NDArray blocks = Tensors.asBlocks(decoded, blocksize);
+        NDArray blocks = Tensors.padToBlocks(decoded, blocksize);
         NDArray scale = absmax.reshape(-1, 1);
         NDArray scaled = blocks.mul(scale);
-        NDArray flat = scaled.reshape(-1);
-        NDArray fp32 = Tensors.firstAs(flat, numel, shape)) {
-      return fp32.toType(dtype, true);
+        NDArray flat = scaled.reshape(-1)) {
+      fp32 = Tensors.firstAs(flat, numel, shape);
     }
+    return Tensors.castConsuming(fp32, dtype);
   }
 
   @Override

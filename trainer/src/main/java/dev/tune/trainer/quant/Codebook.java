@@ -14,14 +14,15 @@ import ai.djl.ndarray.types.DataType;
  */
 final class Codebook {
 
+  /** Codes per group in the two-stage encoder of large codes. */
+  private static final int GROUP = 16;
+
   private final float[] values;
   private final float[] thresholds;
-  private final int bits;
 
   private Codebook(float[] values, float[] thresholds) {
     this.values = values;
     this.thresholds = thresholds;
-    this.bits = Integer.numberOfTrailingZeros(values.length);
   }
 
   /**
@@ -32,6 +33,10 @@ final class Codebook {
    */
   static Codebook binarySearch(float[] sortedValues) {
     checkSorted(sortedValues);
+    if (sortedValues.length != 256) {
+      throw new IllegalArgumentException(
+          "dQuantize searches 256 entries, got " + sortedValues.length);
+    }
     float[] t = new float[sortedValues.length - 1];
     for (int k = 0; k < t.length; k++) {
       float mid = (sortedValues[k] + sortedValues[k + 1]) * 0.5f;
@@ -73,52 +78,59 @@ final class Codebook {
     return values.clone();
   }
 
-  float[] thresholds() {
-    return thresholds.clone();
-  }
-
-  int size() {
-    return values.length;
-  }
-
   /**
    * Code indices (UINT8, same shape) of {@code scaled}, a FLOAT32 array of values divided by their
-   * block's absmax. Small codes count the thresholds passed, one comparison each; larger ones run a
-   * branch-free binary search (one gather per bit).
+   * block's absmax.
+   *
+   * <p>Up to 16 codes: one comparison per threshold, counted in a byte array. Larger codes: the
+   * same count over every 16th threshold picks the group of 16, then a branch-free binary search
+   * (one gather per bit) finishes inside the group. Counting passes are cheap byte-wide work, the
+   * gathers move 8-byte indices, so the split keeps the gathers to four.
    */
   NDArray encode(NDArray scaled) {
     if (scaled.getDataType() != DataType.FLOAT32) {
       throw new IllegalArgumentException(
           "encode expects FLOAT32, got " + scaled.getDataType().name());
     }
-    return values.length <= 16 ? encodeByCount(scaled) : encodeBySearch(scaled);
+    if (values.length <= GROUP) {
+      return countAbove(scaled, thresholds);
+    }
+    float[] coarse = new float[values.length / GROUP - 1];
+    for (int g = 1; g <= coarse.length; g++) {
+      coarse[g - 1] = thresholds[g * GROUP - 1];
+    }
+    NDArray index;
+    try (NDArray group = countAbove(scaled, coarse)) {
+      index = group.toType(DataType.INT64, false).muli(GROUP);
+    }
+    try (index) {
+      searchWithinGroups(scaled, index);
+      return index.toType(DataType.UINT8, false);
+    }
   }
 
-  private NDArray encodeByCount(NDArray scaled) {
-    NDArray index =
+  /** Number of {@code sortedThresholds} strictly below each value, as UINT8. */
+  static NDArray countAbove(NDArray scaled, float[] sortedThresholds) {
+    NDArray count =
         scaled.getManager().zeros(scaled.getShape(), DataType.UINT8, scaled.getDevice());
-    for (float t : thresholds) {
+    for (float t : sortedThresholds) {
       try (NDArray above = scaled.gt(t)) {
-        index.addi(above);
+        count.addi(above);
       }
     }
-    return index;
+    return count;
   }
 
-  private NDArray encodeBySearch(NDArray scaled) {
+  /** Adds to {@code index} (INT64, the first code of each value's group) the rank inside it. */
+  private void searchWithinGroups(NDArray scaled, NDArray index) {
     try (NDArray table = Tensors.constant(thresholds, scaled)) {
-      NDArray index =
-          scaled.getManager().zeros(scaled.getShape(), DataType.INT64, scaled.getDevice());
-      for (int step = 1 << (bits - 1); step >= 1; step >>= 1) {
+      for (int step = GROUP / 2; step >= 1; step >>= 1) {
         try (NDArray probe = index.add(step - 1);
             NDArray threshold = table.take(probe);
             NDArray above = scaled.gt(threshold);
             NDArray move = above.toType(DataType.INT64, false)) {
           index.addi(move.muli(step));
         }
-      }
-      try (index) {
-        return index.toType(DataType.UINT8, false);
       }
     }
   }

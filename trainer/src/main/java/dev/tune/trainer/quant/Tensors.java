@@ -55,22 +55,46 @@ final class Tensors {
 
   /**
    * The flat FLOAT32 values of {@code array} padded with zeros to whole blocks and viewed as
-   * [blocks, blocksize]; the kernels read past-the-end items of the last block as zeros too.
+   * [blocks, blocksize]; the kernels read past-the-end items of the last block as zeros too. The
+   * input is left untouched.
    */
   static NDArray asBlocks(NDArray array, int blocksize) {
-    long numel = array.size();
-    long blocks = blocks(numel, blocksize);
+    if (array.getDataType() == DataType.FLOAT32) {
+      // A reshaped handle shares the caller's storage; nothing below writes into it.
+      try (NDArray flat = array.reshape(array.size())) {
+        return padToBlocks(flat, blocksize);
+      }
+    }
     try (NDArray copy = array.toType(DataType.FLOAT32, true);
-        NDArray flat = copy.reshape(numel)) {
-      long pad = blocks * blocksize - numel;
-      if (pad == 0) {
-        return flat.reshape(blocks, blocksize);
-      }
-      try (NDArray zeros =
-              array.getManager().zeros(new Shape(pad), DataType.FLOAT32, array.getDevice());
-          NDArray padded = flat.concat(zeros)) {
-        return padded.reshape(blocks, blocksize);
-      }
+        NDArray flat = copy.reshape(copy.size())) {
+      return padToBlocks(flat, blocksize);
+    }
+  }
+
+  /** A new [blocks, blocksize] handle on a flat array, zero-padded (copied) only if needed. */
+  static NDArray padToBlocks(NDArray flat, int blocksize) {
+    long numel = flat.size();
+    long blocks = blocks(numel, blocksize);
+    long pad = blocks * blocksize - numel;
+    if (pad == 0) {
+      return flat.reshape(blocks, blocksize);
+    }
+    try (NDArray zeros =
+            flat.getManager().zeros(new Shape(pad), flat.getDataType(), flat.getDevice());
+        NDArray padded = flat.concat(zeros)) {
+      return padded.reshape(blocks, blocksize);
+    }
+  }
+
+  /**
+   * {@code fp32} converted to {@code dtype}; consumes {@code fp32} (returned as is for FLOAT32).
+   */
+  static NDArray castConsuming(NDArray fp32, DataType dtype) {
+    if (dtype == DataType.FLOAT32) {
+      return fp32;
+    }
+    try (fp32) {
+      return fp32.toType(dtype, true);
     }
   }
 
