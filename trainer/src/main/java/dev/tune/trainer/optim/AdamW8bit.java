@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.tune.core.error.BadInputException;
 import dev.tune.trainer.quant.Blockwise8bit;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -338,12 +339,13 @@ public final class AdamW8bit implements Optimizer {
                             copy(StateTensors.require(saved, name + ".state1"), deviceStates),
                             copy(StateTensors.require(saved, name + ".state2"), deviceStates));
                     default ->
-                        throw new IllegalArgumentException(
+                        throw new BadInputException(
                             "unknown 8-bit optimizer state layout '"
                                 + entry.layout()
                                 + "' for '"
                                 + name
-                                + "'");
+                                + "'",
+                            "resume with the trainer version that wrote the checkpoint");
                   };
               state.step = entry.step();
               loaded.put(name, state);
