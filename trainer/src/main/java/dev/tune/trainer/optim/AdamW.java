@@ -77,8 +77,9 @@ public final class AdamW implements Optimizer {
     state.expAvg.intern(asStateType(lerp(state.expAvg, g, (float) (1 - options.beta1())), p));
     // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2), which libtorch fuses as
     // fma(value * grad, grad, exp_avg_sq * beta2)
+    // (mul_ rounds to the state's dtype before the fused add, as in torch)
     NDArray decayed =
-        state.expAvgSq.toType(DataType.FLOAT32, false).mul(scalars.of((float) options.beta2()));
+        state.expAvgSq.mul(scalars.of((float) options.beta2())).toType(DataType.FLOAT32, false);
     NDArray scaledGrad = g.mul(scalars.of((float) (1 - options.beta2())));
     state.expAvgSq.intern(asStateType(fusedMultiplyAdd(scaledGrad, g, decayed), p));
 
