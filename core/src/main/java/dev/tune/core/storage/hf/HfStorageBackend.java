@@ -440,7 +440,7 @@ public final class HfStorageBackend implements StorageBackend {
       return this;
     }
 
-    /** How long to wait for an answer's headers. */
+    /** How long to wait for an answer's headers, and for the next bytes of a body. */
     public Builder requestTimeout(Duration timeout) {
       this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
       return this;

@@ -50,7 +50,8 @@ public final class HttpTransfer {
    * @param client must not follow redirects itself ({@link HttpClient.Redirect#NEVER}): it would
    *     carry the {@code Authorization} header to other hosts
    * @param retry how failed tries are repeated
-   * @param requestTimeout how long to wait for an answer's headers
+   * @param requestTimeout how long to wait for an answer's headers, and for the next bytes of a
+   *     body
    */
   public HttpTransfer(HttpClient client, RetryPolicy retry, Duration requestTimeout) {
     if (client.followRedirects() != HttpClient.Redirect.NEVER) {
@@ -260,24 +261,35 @@ public final class HttpTransfer {
     }
   }
 
-  private static long copy(
-      InputStream body, Path file, boolean append, long start, FileProgress progress)
+  private long copy(InputStream body, Path file, boolean append, long start, FileProgress progress)
       throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     long done = start;
     byte[] buffer = new byte[BUFFER];
-    try (OutputStream out =
-        Files.newOutputStream(
-            file,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+    StallGuard guard = new StallGuard(body, requestTimeout);
+    try (guard;
+        OutputStream out =
+            Files.newOutputStream(
+                file,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
       int n;
       while ((n = body.read(buffer)) >= 0) {
+        guard.progressed();
         out.write(buffer, 0, n);
         done += n;
         progress.advanced(done);
       }
+    } catch (IOException e) {
+      if (guard.fired()) {
+        HttpTimeoutException stalled =
+            new HttpTimeoutException(
+                "no data for " + requestTimeout.toMillis() + " ms after " + done + " bytes");
+        stalled.initCause(e);
+        throw stalled;
+      }
+      throw e;
     }
     return done;
   }
@@ -465,11 +477,13 @@ public final class HttpTransfer {
       } catch (HttpTimeoutException e) {
         if (tried >= retry.maxAttempts()) {
           throw new TuneTimeoutException(
-              "No answer "
+              "Timed out "
                   + call.what()
-                  + " within "
-                  + requestTimeout.toSeconds()
-                  + " s, "
+                  + " ("
+                  + e.getMessage()
+                  + "; the limit is "
+                  + requestTimeout.toMillis()
+                  + " ms) after "
                   + tried
                   + (tried == 1 ? " attempt." : " attempts."),
               "Check the network and try again; a partial download resumes where it stopped.",

@@ -93,6 +93,7 @@ final class LocalHub implements AutoCloseable {
   private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
   private final Map<String, Deque<Canned>> canned = new ConcurrentHashMap<>();
   private final Map<String, Integer> cutCdnAfter = new ConcurrentHashMap<>();
+  private final Map<String, Integer> stallCdnAfter = new ConcurrentHashMap<>();
   private final Map<String, byte[]> corruptCdn = new ConcurrentHashMap<>();
   private volatile Consumer<Request> beforeCdn = r -> {};
   private final LoopbackServer server;
@@ -131,6 +132,11 @@ final class LocalHub implements AutoCloseable {
   /** The next CDN download of {@code sha256} sends {@code bytes} bytes, then breaks. */
   void cutNextDownload(String sha256, int bytes) {
     cutCdnAfter.put(sha256, bytes);
+  }
+
+  /** The next CDN download of {@code sha256} sends {@code bytes} bytes, then hangs. */
+  void stallNextDownload(String sha256, int bytes) {
+    stallCdnAfter.put(sha256, bytes);
   }
 
   /** The CDN serves {@code replacement} for {@code sha256}, as a damaged cache would. */
@@ -252,7 +258,7 @@ final class LocalHub implements AutoCloseable {
       return;
     }
     ServedContent.serve(
-        request, exchange, file.content(), Optional.of("\"" + file.gitBlobId() + "\""), -1);
+        request, exchange, file.content(), Optional.of("\"" + file.gitBlobId() + "\""));
   }
 
   private void cdn(Request request, HttpExchange exchange, String sha256) throws IOException {
@@ -262,9 +268,17 @@ final class LocalHub implements AutoCloseable {
       LoopbackServer.reply(exchange, 404, new byte[0]);
       return;
     }
-    Integer cut = request.method().equals("GET") ? cutCdnAfter.remove(sha256) : null;
-    ServedContent.serve(
-        request, exchange, content, Optional.of("\"" + sha256 + "\""), cut == null ? -1 : cut);
+    boolean get = request.method().equals("GET");
+    Integer cut = get ? cutCdnAfter.remove(sha256) : null;
+    Integer stall = get ? stallCdnAfter.remove(sha256) : null;
+    Optional<String> etag = Optional.of("\"" + sha256 + "\"");
+    if (cut != null) {
+      ServedContent.serve(request, exchange, content, etag, cut, ServedContent.Break.CUT);
+    } else if (stall != null) {
+      ServedContent.serve(request, exchange, content, etag, stall, ServedContent.Break.STALL);
+    } else {
+      ServedContent.serve(request, exchange, content, etag);
+    }
   }
 
   /** The files of the revision if this request may read them; else answers as the Hub does. */

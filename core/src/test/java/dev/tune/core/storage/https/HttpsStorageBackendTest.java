@@ -15,6 +15,7 @@ import dev.tune.core.storage.StoredFile;
 import dev.tune.core.storage.http.LoopbackServer;
 import dev.tune.core.storage.http.RetryPolicy;
 import dev.tune.core.storage.http.ServedContent;
+import dev.tune.core.storage.http.ServedContent.Break;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,6 +43,7 @@ class HttpsStorageBackendTest {
   private static final AtomicReference<String> etag = new AtomicReference<>();
   private static final AtomicInteger cutNext = new AtomicInteger(-1);
   private static final AtomicInteger failNext = new AtomicInteger();
+  private static final AtomicInteger stallNext = new AtomicInteger(-1);
 
   @TempDir Path cache;
   private HttpsStorageBackend backend;
@@ -58,12 +60,15 @@ class HttpsStorageBackendTest {
                     LoopbackServer.reply(exchange, 503, new byte[0]);
                     return;
                   }
+                  int cut = cutNext.getAndSet(-1);
+                  int stall = stallNext.getAndSet(-1);
                   ServedContent.serve(
                       request,
                       exchange,
                       content.get(),
                       Optional.ofNullable(etag.get()),
-                      cutNext.getAndSet(-1));
+                      cut >= 0 ? cut : stall,
+                      cut >= 0 ? Break.CUT : Break.STALL);
                 }
                 case "/moved" -> {
                   exchange.getResponseHeaders().set("Location", "/data/train.jsonl");
@@ -89,6 +94,7 @@ class HttpsStorageBackendTest {
     etag.set("\"v1\"");
     cutNext.set(-1);
     failNext.set(0);
+    stallNext.set(-1);
     server.clearRequests();
     backend =
         HttpsStorageBackend.builder()
@@ -146,18 +152,38 @@ class HttpsStorageBackendTest {
   }
 
   @Test
-  void brokenDownloadResumesWithRangeAndIfRange() throws Exception {
-    cutNext.set(1000);
+  void aStalledDownloadIsAbandonedAndResumedWithRangeAndIfRange() throws Exception {
+    stallNext.set(1000);
+    HttpsStorageBackend impatient =
+        HttpsStorageBackend.builder()
+            .cacheDir(cache)
+            .httpClient(client)
+            .retryPolicy(new RetryPolicy(3, Duration.ofMillis(5), Duration.ofMillis(20)))
+            .requestTimeout(Duration.ofSeconds(1))
+            .build();
 
+    long start = System.nanoTime();
     Path fetched =
-        backend.fetch(url("/data/train.jsonl"), FetchOptions.defaults(), ProgressListener.none());
+        impatient.fetch(url("/data/train.jsonl"), FetchOptions.defaults(), ProgressListener.none());
 
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     assertThat(Files.readAllBytes(fetched)).isEqualTo(DATA);
     List<LoopbackServer.Request> gets = server.requests();
     assertThat(gets).hasSize(2);
     assertThat(gets.get(0).header("Range")).isEmpty();
     assertThat(gets.get(1).header("Range")).contains("bytes=1000-");
     assertThat(gets.get(1).header("If-Range")).contains("\"v1\"");
+  }
+
+  @Test
+  void aBrokenConnectionIsRetried() throws Exception {
+    cutNext.set(1000);
+
+    Path fetched =
+        backend.fetch(url("/data/train.jsonl"), FetchOptions.defaults(), ProgressListener.none());
+
+    assertThat(Files.readAllBytes(fetched)).isEqualTo(DATA);
+    assertThat(server.requests()).hasSize(2);
   }
 
   @Test
