@@ -38,6 +38,10 @@ import java.util.stream.Stream;
  * {@code hf://datasets/ORG/NAME@REVISION[/PATH]}), read through the Hub's HTTP API into a
  * content-addressed cache that the Hub's own clients can share (see {@link HubCache}).
  *
+ * <p>Without a destination, a fetch returns the commit's snapshot directory (or the file or folder
+ * in it that the URI names); it holds the files this fetch selected and any that an earlier fetch
+ * of the same commit brought, so read files by name rather than by listing the directory.
+ *
  * <p>A fetch resolves the revision to a commit, then brings the selected files of that commit into
  * the cache, several at once: files already there move nothing, broken downloads resume with {@code
  * Range}, every file is checked against the Hub's sha256 or git blob id before it enters the cache,

@@ -431,6 +431,26 @@ class HfStorageBackendTest {
   }
 
   @Test
+  void aGatedRepositoryWhoseLicenceTheTokensAccountHasNotAcceptedIsAnAuthFailure() {
+    hub.cannedAnswers(
+        "/org/tiny/resolve/",
+        new Canned(
+            403,
+            Map.of(
+                "X-Error-Code", "GatedRepo",
+                "X-Error-Message", "Access to model org/tiny is restricted"),
+            ""));
+
+    assertFailure(
+        () ->
+            fetch(backend(Optional.of(new Secret(TOKEN)), FAST), "hf://org/tiny@main/config.json"),
+        AuthException.class,
+        "hf://org/tiny is gated and the account of the token (from the backend settings) has no"
+            + " access to it (yet)",
+        "Accept the licence at " + hub.endpoint() + "/org/tiny with that account");
+  }
+
+  @Test
   void aGatedRepositoryIsReadWithAToken() throws Exception {
     hub.model("org/tiny").gated = true;
 
