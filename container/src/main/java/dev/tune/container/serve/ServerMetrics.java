@@ -16,7 +16,4 @@ public record ServerMetrics(
     long sequences,
     long generatedTokens,
     int largestBatch,
-    int queued) {
-
-  static final ServerMetrics NONE = new ServerMetrics(0, 0, 0, 0, 0, 0);
-}
+    int queued) {}
