@@ -3,7 +3,7 @@ package dev.tune.container.serve;
 /**
  * Counters of a running server.
  *
- * @param requests prediction requests received (any outcome)
+ * @param requests POSTs to the predict route that passed the API key check, whatever their outcome
  * @param batches batches decoded
  * @param sequences prompts decoded in those batches
  * @param generatedTokens tokens generated in those batches
