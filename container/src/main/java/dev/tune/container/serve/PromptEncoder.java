@@ -119,18 +119,26 @@ public final class PromptEncoder {
       maxTokens = Math.min(Math.min(fallback, limits.maxNewTokens()), room);
     }
     double temperature = options.temperature().orElse(defaultTemperature());
-    SamplingParams params =
-        new SamplingParams(
-            maxTokens,
-            temperature,
-            options
-                .topK()
-                .orElse(defaults().map(g -> g.topK().orElse(DEFAULT_TOP_K)).orElse(DEFAULT_TOP_K)),
-            options
-                .topP()
-                .orElse(defaults().map(g -> g.topP().orElse(DEFAULT_TOP_P)).orElse(DEFAULT_TOP_P)),
-            options.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong()),
-            served.eosTokenIds());
+    SamplingParams params;
+    try {
+      params =
+          new SamplingParams(
+              maxTokens,
+              temperature,
+              options
+                  .topK()
+                  .orElse(
+                      defaults().map(g -> g.topK().orElse(DEFAULT_TOP_K)).orElse(DEFAULT_TOP_K)),
+              options
+                  .topP()
+                  .orElse(
+                      defaults().map(g -> g.topP().orElse(DEFAULT_TOP_P)).orElse(DEFAULT_TOP_P)),
+              options.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong()),
+              served.eosTokenIds());
+    } catch (TuneException e) {
+      // The request's values are checked when parsed; this catches generation_config.json's.
+      throw ApiError.badRequest(which + ": " + e.getMessage() + "; " + e.fix());
+    }
     return new Encoded(ids, params);
   }
 
