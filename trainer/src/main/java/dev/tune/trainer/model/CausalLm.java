@@ -7,8 +7,11 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import dev.tune.trainer.model.falcon.FalconModel;
 import dev.tune.trainer.model.llama.LlamaModel;
+import dev.tune.trainer.safetensors.CheckpointReader;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A causal language model: a family's {@link DecoderModel} plus the {@code lm_head} projection,
@@ -47,6 +50,29 @@ public final class CausalLm implements AutoCloseable {
     this.tiedHead = tiedHead;
     this.weights = weights;
     this.rotary = new RotaryEmbedding(config.ropeParameters(), config.headDim(), manager);
+  }
+
+  /**
+   * Loads a Hugging Face model directory ({@code config.json} and {@code model.safetensors} or its
+   * shards) into a new sub-manager of {@code parent}.
+   */
+  public static CausalLm load(Path modelDir, NDManager parent, LoadOptions options) {
+    ModelConfig config = ModelConfig.read(modelDir);
+    try (CheckpointReader reader = CheckpointReader.open(modelDir)) {
+      WeightSource source =
+          new WeightSource() {
+            @Override
+            public Set<String> names() {
+              return reader.names();
+            }
+
+            @Override
+            public NDArray load(String name, NDManager manager) {
+              return reader.load(name, manager);
+            }
+          };
+      return load(config, source, parent, options);
+    }
   }
 
   /**
