@@ -3,12 +3,14 @@ package dev.tune.trainer.export;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.tune.trainer.lora.LoraAdapter;
 import dev.tune.trainer.quant.Nf4Tensor;
 import dev.tune.trainer.safetensors.CheckpointReader;
 import dev.tune.trainer.safetensors.SafetensorsDtype;
 import dev.tune.trainer.safetensors.TensorSource;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.util.Optional;
 
@@ -61,6 +63,22 @@ final class MergedTensor implements TensorSource {
     return adapter.isPresent();
   }
 
+  /**
+   * {@code W += (B·A)·scaling} in float32, in the order and precision of peft's {@code merge}; in
+   * place, so a weight costs one extra array (the delta), not three.
+   */
+  private static void mergeInPlace(NDArray weight, LoraAdapter lora) {
+    Shape expected = new Shape(lora.outFeatures(), lora.inFeatures());
+    if (!weight.getShape().equals(expected)) {
+      throw new IllegalArgumentException(
+          "cannot merge a LoRA adapter for a " + expected + " weight into a " + weight.getShape());
+    }
+    try (NDArray delta = lora.loraB().matMul(lora.loraA())) {
+      delta.muli(lora.scaling());
+      weight.addi(delta);
+    }
+  }
+
   @Override
   public void writeTo(WritableByteChannel out) throws IOException {
     try (NDManager scratch = manager.newSubManager()) {
@@ -72,9 +90,12 @@ final class MergedTensor implements TensorSource {
         }
       }
       if (adapter.isPresent()) {
-        weight = adapter.get().mergeInto(weight, DataType.FLOAT32);
+        mergeInPlace(weight, adapter.get());
       }
-      TensorSource.of(name, weight, outputDtype).writeTo(out);
+      ByteBuffer bytes = Float32Encoding.encode(weight, outputDtype);
+      while (bytes.hasRemaining()) {
+        out.write(bytes);
+      }
     }
   }
 }

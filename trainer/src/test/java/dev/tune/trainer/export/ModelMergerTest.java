@@ -392,13 +392,20 @@ class ModelMergerTest {
     assertThat(inside).doesNotExist();
   }
 
-  /** Whether {@code stored} is the bfloat16 nearest to {@code exact}, ties to an even mantissa. */
+  /**
+   * Whether {@code stored} is the bfloat16 nearest to {@code exact}, ties to an even mantissa; past
+   * the largest bfloat16, infinity counts as 2^128 (IEEE overflow rounding).
+   */
   static boolean isNearestEvenBfloat16(float exact, float stored) {
+    if (Float.isInfinite(exact)) {
+      return stored == exact;
+    }
     int bits = Float.floatToRawIntBits(exact);
     float down = Float.intBitsToFloat(bits & 0xFFFF0000); // toward zero
     float up = Float.intBitsToFloat((bits & 0xFFFF0000) + 0x10000); // away from zero
+    double upValue = Float.isInfinite(up) ? Math.copySign(Math.scalb(1.0, 128), up) : up;
     double toDown = Math.abs((double) exact - down);
-    double toUp = Math.abs((double) exact - up);
+    double toUp = Math.abs((double) exact - upValue);
     float nearest;
     if (toDown != toUp) {
       nearest = toDown < toUp ? down : up;
