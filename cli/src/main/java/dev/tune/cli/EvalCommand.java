@@ -17,15 +17,15 @@ import picocli.CommandLine.Spec;
     name = "eval",
     mixinStandardHelpOptions = true,
     description = {
-      "Compute the mean next-token loss and the perplexity of a model (optionally with a LoRA",
-      "adapter) on a JSON Lines file with one {\"text\": ...} record per line. Each text is",
-      "tokenized as the model's tokenizer does by default (special tokens included); the loss is",
-      "averaged over every predicted token of every record."
+      "Compute the mean next-token loss and the perplexity of a model, optionally",
+      "with a LoRA adapter, on a JSON Lines file of {\"text\": ...} records. Each text",
+      "is tokenized as the model's tokenizer does by default (special tokens",
+      "included); the loss is the mean over every predicted token of every record."
     },
     footerHeading = "%nExamples:%n",
     footer = {
       "  tune eval --model ./merged --data eval.jsonl",
-      "  tune eval --model ./base --adapter ./run/adapter --data eval.jsonl -o json"
+      "  tune eval --model ./base --adapter ./adapter --data eval.jsonl -o json"
     })
 final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

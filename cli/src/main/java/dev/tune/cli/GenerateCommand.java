@@ -19,17 +19,17 @@ import picocli.CommandLine.Spec;
     name = "generate",
     mixinStandardHelpOptions = true,
     description = {
-      "Continue a prompt with a model, optionally with a LoRA adapter, decoding with a",
-      "key/value cache until an end-of-sequence token or --max-new-tokens. Settings not given",
-      "come from the model's generation_config.json, else transformers' defaults (greedy).",
-      "Only the new text is printed."
+      "Continue a prompt with a model, optionally with a LoRA adapter, decoding with",
+      "a key/value cache until an end-of-sequence token or --max-new-tokens.",
+      "Settings not given come from the model's generation_config.json, else",
+      "transformers' defaults (greedy). Only the new text is printed."
     },
     footerHeading = "%nExamples:%n",
     footer = {
       "  tune generate --model ./merged --prompt 'The capital of France is'",
-      "  tune generate --model ./base --adapter ./adapter --chat --prompt 'Name a colour.'",
-      "  tune generate --model ./merged --prompt 'Once' --temperature 0.8 --top-p 0.95 --seed 1",
-      "  tune generate --model ./merged --prompt 'Hi' -o json     {\"text\": ..., \"token_ids\": [...]}"
+      "  tune generate --model ./base --adapter ./adapter --chat --prompt 'Hello'",
+      "  tune generate --model M --prompt 'Once' --temperature 0.8 --top-p 0.95 --seed 1",
+      "  tune generate --model M --prompt 'Hi' -o json   {\"text\": .., \"token_ids\": [..]}"
     })
 final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -20,16 +20,17 @@ import picocli.CommandLine.Spec;
     name = "merge",
     mixinStandardHelpOptions = true,
     description = {
-      "Merge a LoRA adapter into its base model: W + (B·A)·scaling, computed in float32 and cast",
-      "once to the output dtype, tensor by tensor. The output is a complete Hugging Face model",
-      "directory (safetensors shards, config.json, generation config, tokenizer files) that",
-      "needs no peft to load. It is written beside --out and moved into place when complete."
+      "Merge a LoRA adapter into its base model: W + (B @ A) * scaling in float32,",
+      "cast once to the output dtype, one tensor at a time. The output is a complete",
+      "Hugging Face model directory (safetensors shards, config.json, generation",
+      "config, tokenizer files) that loads without peft. It is written beside --out",
+      "and moved into place when complete."
     },
     footerHeading = "%nExamples:%n",
     footer = {
       "  tune merge --base ./tinyllama --adapter ./run/adapter --out ./merged",
-      "  tune merge --base ./base --adapter ./adapter --out ./merged --dtype bf16 --force",
-      "  tune merge --base ./base --adapter ./adapter --out ./merged --from-quantized -o json"
+      "  tune merge --base B --adapter A --out M --dtype bf16 --force",
+      "  tune merge --base B --adapter A --out M --from-quantized -o json"
     })
 final class MergeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
