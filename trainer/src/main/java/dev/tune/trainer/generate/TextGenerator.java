@@ -110,14 +110,7 @@ public final class TextGenerator {
     for (long id : model.tokenizer().eosTokenIds()) {
       eos.add(Math.toIntExact(id));
     }
-    try {
-      return new SamplingParams(maxNewTokens, temperature, topK, topP, seed, eos);
-    } catch (IllegalArgumentException e) {
-      throw new BadInputException(
-          "Invalid generation setting: " + e.getMessage() + ".",
-          "Use max_new_tokens >= 0, temperature >= 0 (0 is greedy), top_k >= 0 (0 keeps all)"
-              + " and top_p in (0, 1].",
-          e);
-    }
+    // SamplingParams refuses out-of-range values with a BadInputException naming them
+    return new SamplingParams(maxNewTokens, temperature, topK, topP, seed, eos);
   }
 }
