@@ -25,6 +25,9 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
       InitCommand.class,
       ConfigCommand.class,
+      MergeCommand.class,
+      EvalCommand.class,
+      GenerateCommand.class,
       VersionCommand.class,
       CompletionCommand.class
     },
@@ -33,6 +36,9 @@ import picocli.CommandLine.ScopeType;
       "  tune init --provider vertex      write a commented tune.yaml for Vertex AI",
       "  tune config validate             check tune.yaml, every problem at once",
       "  tune config validate -o json     the same, as one JSON document on stdout",
+      "  tune merge --base B --adapter A --out M   merge a LoRA adapter into B",
+      "  tune eval --model M --data eval.jsonl     loss and perplexity on texts",
+      "  tune generate --model M --prompt 'Hi'     continue a prompt",
       "  source <(tune completion)        tab completion in bash or zsh",
       "",
       "Exit codes: 0 ok, 2 bad input or usage, 3 auth, 4 not found,",
