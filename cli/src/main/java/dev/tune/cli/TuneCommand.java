@@ -3,6 +3,7 @@ package dev.tune.cli;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -92,6 +93,11 @@ public final class TuneCommand {
   }
 
   public static void main(String[] args) {
+    if (Arrays.asList(args).contains("--verbose") || Arrays.asList(args).contains("-v")) {
+      // Must happen before the first logger exists: slf4j-simple reads its levels once.
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+      System.setProperty("org.slf4j.simpleLogger.log.ai.djl", "info");
+    }
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     System.exit(run(args, out, err, System.getenv()));
