@@ -3,7 +3,7 @@ package dev.tune.trainer.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import dev.tune.trainer.model.DifferentiableCast;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Next-token cross-entropy of a causal language model, as transformers' {@code ForCausalLMLoss}
@@ -41,8 +41,7 @@ public final class CausalLmLoss {
    */
   public static TokenLossSum sumAndCount(NDArray logits, NDArray labels) {
     checkShapes(logits, labels);
-    NDArray predicting =
-        DifferentiableCast.to(logits, DataType.FLOAT32).get(new NDIndex(":, :-1, :"));
+    NDArray predicting = upcast(logits).get(new NDIndex(":, :-1, :"));
     NDArray targets = labels.toType(DataType.INT64, false).get(new NDIndex(":, 1:"));
     NDArray counted = targets.neq(IGNORE_INDEX);
     // Ignored positions gather class 0 and are then masked out, so any index is in range.
@@ -51,6 +50,18 @@ public final class CausalLmLoss {
     NDArray sum = targetLogProb.mul(counted.toType(DataType.FLOAT32, false)).sum().neg();
     NDArray count = counted.toType(DataType.FLOAT32, false).sum();
     return new TokenLossSum(sum, count);
+  }
+
+  /**
+   * The logits in fp32, keeping the autograd graph: DJL's {@code toType} hands back a tensor
+   * detached from it, so half-precision logits are promoted by adding an fp32 zero instead.
+   */
+  private static NDArray upcast(NDArray logits) {
+    if (logits.getDataType() == DataType.FLOAT32) {
+      return logits;
+    }
+    NDArray zero = logits.getManager().zeros(new Shape(1), DataType.FLOAT32, logits.getDevice());
+    return logits.add(zero);
   }
 
   private static void checkShapes(NDArray logits, NDArray labels) {

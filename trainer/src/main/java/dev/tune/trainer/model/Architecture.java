@@ -44,12 +44,9 @@ public enum Architecture {
           return a;
         }
       }
-      throw new IllegalArgumentException(
-          source
-              + " names no architecture (model_type "
-              + modelType
-              + "); supported: "
-              + supportedNames());
+      throw new ModelConfigException(
+          source + " names no architecture (model_type " + modelType + ")",
+          "use a checkpoint whose \"architectures\" names one of: " + supportedNames());
     }
     for (String name : architectures) {
       for (Architecture a : values()) {
@@ -58,11 +55,8 @@ public enum Architecture {
         }
       }
     }
-    throw new IllegalArgumentException(
-        source
-            + ": architecture "
-            + String.join(", ", architectures)
-            + " is not supported; supported: "
-            + supportedNames());
+    throw new ModelConfigException(
+        source + ": architecture " + String.join(", ", architectures) + " is not supported",
+        "use a checkpoint of a supported architecture: " + supportedNames());
   }
 }

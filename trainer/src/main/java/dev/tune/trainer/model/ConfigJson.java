@@ -42,11 +42,15 @@ final class ConfigJson {
     try {
       root = MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(
-          source + " is not valid JSON: " + e.getOriginalMessage(), e);
+      throw new ModelConfigException(
+          source + " is not valid JSON: " + e.getOriginalMessage(),
+          "check that the file is the config transformers saved, not a truncated copy",
+          e);
     }
     if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException(source + " must hold a JSON object");
+      throw new ModelConfigException(
+          source + " must hold a JSON object",
+          "check that the file is the config transformers saved");
     }
     return new ConfigJson(root, source);
   }
@@ -81,8 +85,9 @@ final class ConfigJson {
     return optionalInt(names)
         .orElseThrow(
             () ->
-                new IllegalArgumentException(
-                    source + " lacks \"" + names[0] + "\"; it is required for this model"));
+                new ModelConfigException(
+                    source + " lacks \"" + names[0] + "\"; it is required for this model",
+                    "add \"" + names[0] + "\" as the model's transformers config has it"));
   }
 
   int intOr(int fallback, String... names) {
@@ -120,8 +125,9 @@ final class ConfigJson {
     return optionalDouble(name)
         .orElseThrow(
             () ->
-                new IllegalArgumentException(
-                    source + " lacks \"" + name + "\"; it is required here"));
+                new ModelConfigException(
+                    source + " lacks \"" + name + "\"; it is required here",
+                    "add \"" + name + "\" as transformers documents it for this setting"));
   }
 
   boolean boolOr(boolean fallback, String... names) {
@@ -200,8 +206,9 @@ final class ConfigJson {
     return Optional.of(new ConfigJson(f.get().value(), source + " \"" + name + "\""));
   }
 
-  private IllegalArgumentException wrongType(Named f, String expected) {
-    return new IllegalArgumentException(
-        source + ": \"" + f.name() + "\" must be " + expected + ", got " + f.value());
+  private ModelConfigException wrongType(Named f, String expected) {
+    return new ModelConfigException(
+        source + ": \"" + f.name() + "\" must be " + expected + ", got " + f.value(),
+        "write \"" + f.name() + "\" as " + expected);
   }
 }

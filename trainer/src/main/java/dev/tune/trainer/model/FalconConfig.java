@@ -65,7 +65,7 @@ public record FalconConfig(
     LlamaConfig.positive("num_attention_heads", numAttentionHeads);
     LlamaConfig.positive("num_kv_heads", numKvHeads);
     if (hiddenSize % numAttentionHeads != 0) {
-      throw new IllegalArgumentException(
+      throw ModelConfigException.invalid(
           "hidden_size ("
               + hiddenSize
               + ") must be a multiple of num_attention_heads ("
@@ -73,11 +73,11 @@ public record FalconConfig(
               + ")");
     }
     if ((hiddenSize / numAttentionHeads) % 2 != 0) {
-      throw new IllegalArgumentException(
+      throw ModelConfigException.invalid(
           "the head size hidden_size / num_attention_heads must be even for RoPE");
     }
     if (newDecoderArchitecture && numAttentionHeads % numKvHeads != 0) {
-      throw new IllegalArgumentException(
+      throw ModelConfigException.invalid(
           "num_attention_heads ("
               + numAttentionHeads
               + ") must be a multiple of num_kv_heads ("
@@ -86,14 +86,14 @@ public record FalconConfig(
     }
     // transformers builds these combinations but fails in forward; refuse them up front.
     if (newDecoderArchitecture && !parallelAttn) {
-      throw new IllegalArgumentException(
+      throw ModelConfigException.invalid(
           "Falcon with new_decoder_architecture needs parallel_attn=true");
     }
     if (!newDecoderArchitecture
         && parallelAttn
         && numLnInParallelAttn.isPresent()
         && numLnInParallelAttn.getAsInt() != 1) {
-      throw new IllegalArgumentException(
+      throw ModelConfigException.invalid(
           "Falcon without new_decoder_architecture uses one layer norm; num_ln_in_parallel_attn="
               + numLnInParallelAttn.getAsInt()
               + " is not supported");
@@ -101,7 +101,7 @@ public record FalconConfig(
     if (numLnInParallelAttn.isPresent()
         && numLnInParallelAttn.getAsInt() != 1
         && numLnInParallelAttn.getAsInt() != 2) {
-      throw new IllegalArgumentException(
+      throw ModelConfigException.invalid(
           "num_ln_in_parallel_attn must be 1 or 2, got " + numLnInParallelAttn.getAsInt());
     }
   }
@@ -153,10 +153,9 @@ public record FalconConfig(
 
   static FalconConfig read(ConfigJson json) {
     if (json.boolOr(false, "alibi")) {
-      throw new IllegalArgumentException(
-          json.source()
-              + ": Falcon with alibi=true is not supported (tune implements the rotary Falcon"
-              + " variants only)");
+      throw new ModelConfigException(
+          json.source() + ": Falcon with alibi=true is not supported",
+          "use a rotary Falcon checkpoint (alibi: false), such as Falcon-7B or Falcon-40B");
     }
     int hidden = json.requiredInt("hidden_size");
     int heads = json.requiredInt("num_attention_heads", "n_head");

@@ -32,13 +32,11 @@ public enum HiddenActivation {
         return a;
       }
     }
-    throw new IllegalArgumentException(
-        source
-            + ": "
+    throw new ModelConfigException(
+        source + ": " + field + " \"" + name + "\" is not supported",
+        "use a checkpoint whose "
             + field
-            + " \""
-            + name
-            + "\" is not supported; supported: "
+            + " is one of: "
             + Arrays.stream(values())
                 .flatMap(a -> a.names.stream())
                 .collect(Collectors.joining(", ")));

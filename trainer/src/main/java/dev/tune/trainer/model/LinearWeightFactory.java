@@ -6,6 +6,10 @@ import ai.djl.ndarray.types.DataType;
 /**
  * Makes the frozen weight of each {@link Linear} while a model loads, so a quantizer can pack the
  * weight once, at load.
+ *
+ * <p>The arrays a factory keeps must outlive the load: keep them in the checkpoint weight's manager
+ * (the model's), and load models outside any {@link ai.djl.ndarray.NDScope}, which would otherwise
+ * free them when it closes.
  */
 @FunctionalInterface
 public interface LinearWeightFactory {

@@ -48,7 +48,7 @@ public record LlamaConfig(
     positive("num_key_value_heads", numKeyValueHeads);
     positive("head_dim", headDim);
     if (numAttentionHeads % numKeyValueHeads != 0) {
-      throw new IllegalArgumentException(
+      throw ModelConfigException.invalid(
           "num_attention_heads ("
               + numAttentionHeads
               + ") must be a multiple of num_key_value_heads ("
@@ -56,17 +56,17 @@ public record LlamaConfig(
               + ")");
     }
     if (headDim % 2 != 0) {
-      throw new IllegalArgumentException("head_dim must be even for RoPE, got " + headDim);
+      throw ModelConfigException.invalid("head_dim must be even for RoPE, got " + headDim);
     }
     if (slidingWindow.isPresent() && slidingWindow.getAsInt() <= 0) {
-      throw new IllegalArgumentException(
+      throw ModelConfigException.invalid(
           "sliding_window must be positive, got " + slidingWindow.getAsInt());
     }
   }
 
   static void positive(String field, int value) {
     if (value <= 0) {
-      throw new IllegalArgumentException(field + " must be positive, got " + value);
+      throw ModelConfigException.invalid(field + " must be positive, got " + value);
     }
   }
 
@@ -75,7 +75,7 @@ public record LlamaConfig(
     int hidden = json.requiredInt("hidden_size");
     int heads = json.requiredInt("num_attention_heads");
     if (!json.has("head_dim") && hidden % heads != 0) {
-      throw new IllegalArgumentException(
+      throw ModelConfigException.invalid(
           json.source()
               + ": hidden_size ("
               + hidden

@@ -1,6 +1,7 @@
 package dev.tune.trainer.model;
 
 import ai.djl.ndarray.types.DataType;
+import dev.tune.core.error.BadInputException;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -57,12 +58,14 @@ public record LoadOptions(
 
   private static void requireFloating(DataType dtype) {
     if (dtype == DataType.BFLOAT16) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "compute dtype bfloat16 is not available: DJL 0.36's PyTorch bridge cannot make"
-              + " bfloat16 tensors (it aborts the JVM); use float16 or float32");
+              + " bfloat16 tensors (it aborts the JVM)",
+          "compute in float16 or float32");
     }
     if (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT16) {
-      throw new IllegalArgumentException("compute dtype must be float32 or float16, got " + dtype);
+      throw new BadInputException(
+          "compute dtype must be float32 or float16, got " + dtype, "choose float16 or float32");
     }
   }
 }

@@ -44,8 +44,9 @@ public sealed interface ModelConfig permits LlamaConfig, FalconConfig {
   static ModelConfig read(Path modelDir) {
     Path file = modelDir.resolve("config.json");
     if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException(
-          modelDir + " holds no config.json; point to a Hugging Face model directory");
+      throw new ModelConfigException(
+          modelDir + " holds no config.json",
+          "point to a Hugging Face model directory (config.json and model.safetensors)");
     }
     return from(ConfigJson.read(file));
   }

@@ -56,12 +56,7 @@ public final class ModelWeights {
    * LoadOptions#parameterDtype()} says otherwise), checked against the shape the config implies.
    */
   public NDArray tensor(String name, Shape expected) {
-    NDArray stored = loadChecked(name, expected);
-    NDArray cast = stored.toType(parameterDtype, false);
-    if (cast != stored) {
-      stored.close();
-    }
-    keep(cast);
+    NDArray cast = loadAs(name, expected, parameterDtype);
     tensors.put(name, cast);
     return cast;
   }
@@ -76,8 +71,7 @@ public final class ModelWeights {
     if (weight instanceof DenseWeight dense) {
       keep(dense.array());
     }
-    NDArray b = bias ? tensor(module + ".bias", new Shape(out)) : null;
-    tensors.remove(module + ".bias");
+    NDArray b = bias ? loadAs(module + ".bias", new Shape(out), parameterDtype) : null;
     Linear linear = new Linear(module, in, out, weight, b, computeDtype);
     linears.put(module, linear);
     return linear;
@@ -102,18 +96,30 @@ public final class ModelWeights {
     return Collections.unmodifiableMap(tensors);
   }
 
+  private NDArray loadAs(String name, Shape expected, DataType dtype) {
+    NDArray stored = loadChecked(name, expected);
+    NDArray cast = stored.toType(dtype, false);
+    if (cast != stored) {
+      stored.close();
+    }
+    keep(cast);
+    return cast;
+  }
+
   private NDArray loadChecked(String name, Shape expected) {
     if (!available.contains(name)) {
-      throw new IllegalArgumentException(
-          "the checkpoint lacks " + name + " (expected shape " + expected + ")");
+      throw new ModelConfigException(
+          "the checkpoint lacks " + name + " (expected shape " + expected + ")",
+          "use the config.json saved with these weights, from a complete checkpoint download");
     }
     NDArray array = source.load(name, manager);
     keep(array);
     if (!array.getShape().equals(expected)) {
       Shape actual = array.getShape();
       array.close();
-      throw new IllegalArgumentException(
-          name + " has shape " + actual + " but config.json implies " + expected);
+      throw new ModelConfigException(
+          name + " has shape " + actual + " but config.json implies " + expected,
+          "use the config.json saved with these weights");
     }
     return array;
   }

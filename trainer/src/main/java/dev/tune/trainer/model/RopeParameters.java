@@ -25,22 +25,22 @@ public record RopeParameters(
 
   public RopeParameters {
     if (!(ropeTheta > 0)) {
-      throw new IllegalArgumentException("rope_theta must be positive, got " + ropeTheta);
+      throw ModelConfigException.invalid("rope_theta must be positive, got " + ropeTheta);
     }
     if (ropeType != RopeType.DEFAULT && !(factor > 0)) {
-      throw new IllegalArgumentException(
+      throw ModelConfigException.invalid(
           "rope factor must be positive for rope_type " + ropeType.configName());
     }
     if (ropeType == RopeType.LLAMA3) {
       if (!(highFreqFactor > lowFreqFactor)) {
-        throw new IllegalArgumentException(
+        throw ModelConfigException.invalid(
             "llama3 rope needs high_freq_factor > low_freq_factor, got "
                 + highFreqFactor
                 + " and "
                 + lowFreqFactor);
       }
       if (originalMaxPositionEmbeddings <= 0) {
-        throw new IllegalArgumentException(
+        throw ModelConfigException.invalid(
             "llama3 rope needs a positive original_max_position_embeddings");
       }
     }
@@ -55,10 +55,10 @@ public record RopeParameters(
     if (parameters.isPresent()) {
       ConfigJson p = parameters.get();
       if (!p.has("rope_type") && !p.has("type") && !p.has("rope_theta")) {
-        throw new IllegalArgumentException(
-            p.source()
-                + " holds neither rope_type nor rope_theta (per-layer RoPE settings are not"
-                + " supported)");
+        throw new ModelConfigException(
+            p.source() + " holds neither rope_type nor rope_theta",
+            "per-layer RoPE settings are not supported; use a checkpoint with one"
+                + " rope_parameters object");
       }
       double theta = p.doubleOr(config.doubleOr(DEFAULT_THETA, "rope_theta"), "rope_theta");
       return scaled(p, theta);

@@ -24,11 +24,9 @@ public enum RopeType {
         return t;
       }
     }
-    throw new IllegalArgumentException(
-        source
-            + ": rope_type \""
-            + value
-            + "\" is not supported; supported: "
+    throw new ModelConfigException(
+        source + ": rope_type \"" + value + "\" is not supported",
+        "use a checkpoint whose RoPE is one of: "
             + Arrays.stream(values()).map(RopeType::configName).collect(Collectors.joining(", ")));
   }
 }

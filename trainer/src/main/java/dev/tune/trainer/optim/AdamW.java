@@ -3,6 +3,7 @@ package dev.tune.trainer.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,13 +14,15 @@ import java.util.Map;
  *
  * <pre>
  * p  *= 1 - lr * weight_decay                   (decoupled decay, before the update)
- * m   = lerp(m, g, 1 - beta1)
- * v   = v * beta2 + (1 - beta2) * g * g
+ * m   = lerp(m, g, 1 - beta1)                   fma(1 - beta1, g - m, m)
+ * v   = v * beta2 + (1 - beta2) * g * g         fma((1 - beta2) * g, g, v * beta2)
  * p  += -lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
  * </pre>
  *
- * The moments have the parameter's dtype and device, as {@code zeros_like(p)}; the bias corrections
- * are computed on the host in double from the host-side step count.
+ * libtorch evaluates {@code lerp_} and {@code addcmul_} with fused multiply-adds (on CPU and CUDA
+ * alike); they are reproduced here through fp64, which makes the moments match torch bit for bit in
+ * practice. The moments have the parameter's dtype and device, as {@code zeros_like(p)}; the bias
+ * corrections are computed on the host in double from the host-side step count.
  */
 public final class AdamW implements Optimizer {
 
@@ -69,11 +72,16 @@ public final class AdamW implements Optimizer {
     if (options.weightDecay() != 0 && param.weightDecay()) {
       p.muli(scalars.of((float) (1 - lr * options.weightDecay())));
     }
-    lerpInPlace(state.expAvg, grad, (float) (1 - options.beta1()));
-    state
-        .expAvgSq
-        .muli(scalars.of((float) options.beta2()))
-        .addi(grad.mul(scalars.of((float) (1 - options.beta2()))).muli(grad));
+    NDArray g = grad.toType(DataType.FLOAT32, false);
+    // exp_avg.lerp_(grad, 1 - beta1)
+    state.expAvg.intern(asStateType(lerp(state.expAvg, g, (float) (1 - options.beta1())), p));
+    // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2), which libtorch fuses as
+    // fma(value * grad, grad, exp_avg_sq * beta2)
+    // (mul_ rounds to the state's dtype before the fused add, as in torch)
+    NDArray decayed =
+        state.expAvgSq.mul(scalars.of((float) options.beta2())).toType(DataType.FLOAT32, false);
+    NDArray scaledGrad = g.mul(scalars.of((float) (1 - options.beta2())));
+    state.expAvgSq.intern(asStateType(fusedMultiplyAdd(scaledGrad, g, decayed), p));
 
     double biasCorrection1 = 1 - Math.pow(options.beta1(), (double) state.step);
     double biasCorrection2 = 1 - Math.pow(options.beta2(), (double) state.step);
@@ -88,15 +96,33 @@ public final class AdamW implements Optimizer {
     p.addi(state.expAvg.mul(scalars.of((float) -stepSize)).divi(denom));
   }
 
-  /** torch's {@code lerp_}: two formulas, picked by the weight, for accuracy near either end. */
-  private void lerpInPlace(NDArray self, NDArray end, float weight) {
-    NDArray diff = end.sub(self);
-    if (Math.abs(weight) < 0.5f) {
-      self.addi(diff.muli(scalars.of(weight)));
-    } else {
-      // end - diff * (1 - weight); the state takes over the result's storage
-      self.intern(end.sub(diff.muli(scalars.of(1f - weight))));
-    }
+  /**
+   * torch's {@code lerp}: {@code fma(w, end - self, self)} for {@code |w| < 0.5}, else {@code fma(w
+   * - 1, end - self, end)}, in fp32 (libtorch's CPU and CUDA kernels both fuse it).
+   */
+  private NDArray lerp(NDArray self, NDArray end, float weight) {
+    NDArray start = self.toType(DataType.FLOAT32, false);
+    NDArray diff = end.sub(start);
+    return Math.abs(weight) < 0.5f
+        ? fusedMultiplyAdd(diff, scalars.of(weight), start)
+        : fusedMultiplyAdd(diff, scalars.of(weight - 1f), end);
+  }
+
+  /**
+   * {@code a * b + c} for fp32 operands with one rounding, as a fused multiply-add: the product of
+   * two floats is exact in fp64, so only the fp64 sum and its cast round (differing from a true fma
+   * only when the fp64 sum lands exactly halfway between two floats).
+   */
+  private static NDArray fusedMultiplyAdd(NDArray a, NDArray b, NDArray c) {
+    return a.toType(DataType.FLOAT64, false)
+        .mul(b.toType(DataType.FLOAT64, false))
+        .addi(c.toType(DataType.FLOAT64, false))
+        .toType(DataType.FLOAT32, false);
+  }
+
+  /** An fp32 result in the parameter's dtype, as a new array for a state to take over. */
+  private static NDArray asStateType(NDArray fp32, NDArray param) {
+    return param.getDataType() == DataType.FLOAT32 ? fp32 : fp32.toType(param.getDataType(), false);
   }
 
   @Override

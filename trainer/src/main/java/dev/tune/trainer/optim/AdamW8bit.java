@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.tune.core.error.BadInputException;
 import dev.tune.trainer.quant.Blockwise8bit;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -156,6 +157,7 @@ public final class AdamW8bit implements Optimizer {
     long numel = shape.size();
     Device device = p.getDevice();
 
+    state.placeOn(device, deviceStates);
     NDArray grad = asBlocks(param.gradient().toType(DataType.FLOAT32, false), numel, 0f);
     NDArray finite = grad.isNaN().logicalOr(grad.isInfinite()).logicalNot();
     NDArray zeros = grad.zerosLike();
@@ -337,12 +339,13 @@ public final class AdamW8bit implements Optimizer {
                             copy(StateTensors.require(saved, name + ".state1"), deviceStates),
                             copy(StateTensors.require(saved, name + ".state2"), deviceStates));
                     default ->
-                        throw new IllegalArgumentException(
+                        throw new BadInputException(
                             "unknown 8-bit optimizer state layout '"
                                 + entry.layout()
                                 + "' for '"
                                 + name
-                                + "'");
+                                + "'",
+                            "resume with the trainer version that wrote the checkpoint");
                   };
               state.step = entry.step();
               loaded.put(name, state);
@@ -422,8 +425,30 @@ public final class AdamW8bit implements Optimizer {
       absmax2.intern(home(newAbsmax2));
     }
 
+    /**
+     * Non-paged states move to the parameter's device once (loaded state may arrive elsewhere);
+     * paged states stay in host memory.
+     */
+    void placeOn(Device device, NDManager owner) {
+      if (inHostMemory || codes1.getDevice().equals(device)) {
+        return;
+      }
+      NDArray[] moved = {
+        owned(codes1.toDevice(device, true), owner),
+        owned(absmax1.toDevice(device, true), owner),
+        owned(codes2.toDevice(device, true), owner),
+        owned(absmax2.toDevice(device, true), owner)
+      };
+      close();
+      codes1 = moved[0];
+      absmax1 = moved[1];
+      codes2 = moved[2];
+      absmax2 = moved[3];
+    }
+
+    /** The computed array on this state's device; intern needs the same device, type, shape. */
     private NDArray home(NDArray computed) {
-      return inHostMemory ? computed.toDevice(Device.cpu(), true) : computed;
+      return computed.toDevice(codes1.getDevice(), false);
     }
 
     @Override

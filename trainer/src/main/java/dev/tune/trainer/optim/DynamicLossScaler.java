@@ -3,6 +3,7 @@ package dev.tune.trainer.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import dev.tune.core.error.BadInputException;
 import java.util.List;
 
 /**
@@ -156,7 +157,9 @@ public final class DynamicLossScaler implements AutoCloseable {
   /** Restores a checkpoint's scale and growth tracker. */
   public void loadState(LossScalerState state) {
     if (!(state.scale() > 0) || Float.isInfinite(state.scale()) || state.growthTracker() < 0) {
-      throw new IllegalArgumentException("invalid loss scaler state " + state);
+      throw new BadInputException(
+          "invalid loss scaler state " + state,
+          "the checkpoint's scaler state is damaged; resume from another checkpoint");
     }
     scale = state.scale();
     growthTracker = state.growthTracker();

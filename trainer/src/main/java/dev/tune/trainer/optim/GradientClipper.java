@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.tune.core.error.BadInputException;
 import java.util.List;
 
 /**
@@ -34,7 +35,9 @@ public final class GradientClipper implements AutoCloseable {
    */
   public GradientClipper(double maxNorm, NDManager parent) {
     if (!(maxNorm > 0) || Double.isInfinite(maxNorm)) {
-      throw new IllegalArgumentException("max_grad_norm must be finite and > 0, got " + maxNorm);
+      throw new BadInputException(
+          "max_grad_norm must be finite and > 0, got " + maxNorm,
+          "set max_grad_norm to a positive value, e.g. 1.0 (HF default)");
     }
     this.maxNorm = maxNorm;
     this.scalars = new ScalarOperands(parent);

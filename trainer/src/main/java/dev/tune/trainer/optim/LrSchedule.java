@@ -1,5 +1,7 @@
 package dev.tune.trainer.optim;
 
+import dev.tune.core.error.BadInputException;
+
 /**
  * The learning rate of each optimizer step, as transformers' {@code get_scheduler} with a {@code
  * LambdaLR} computes it.
@@ -22,13 +24,17 @@ public record LrSchedule(
 
   public LrSchedule {
     if (baseLr < 0 || Double.isNaN(baseLr)) {
-      throw new IllegalArgumentException("learning_rate must be >= 0, got " + baseLr);
+      throw new BadInputException(
+          "learning_rate must be >= 0, got " + baseLr, "set learning_rate, e.g. 2e-4 for QLoRA");
     }
     if (warmupSteps < 0) {
-      throw new IllegalArgumentException("warmup steps must be >= 0, got " + warmupSteps);
+      throw new BadInputException(
+          "warmup steps must be >= 0, got " + warmupSteps, "set warmup_steps to 0 or more");
     }
     if (totalSteps < 0) {
-      throw new IllegalArgumentException("total training steps must be >= 0, got " + totalSteps);
+      throw new BadInputException(
+          "total training steps must be >= 0, got " + totalSteps,
+          "set max_steps or num_train_epochs so the run has steps");
     }
   }
 
@@ -46,7 +52,8 @@ public record LrSchedule(
       return warmupSteps;
     }
     if (warmupRatio < 0 || warmupRatio > 1 || Double.isNaN(warmupRatio)) {
-      throw new IllegalArgumentException("warmup_ratio must be in [0, 1], got " + warmupRatio);
+      throw new BadInputException(
+          "warmup_ratio must be in [0, 1], got " + warmupRatio, "set warmup_ratio, e.g. 0.03");
     }
     return (int) Math.ceil(totalSteps * warmupRatio);
   }

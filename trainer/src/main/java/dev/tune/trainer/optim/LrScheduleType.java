@@ -1,5 +1,6 @@
 package dev.tune.trainer.optim;
 
+import dev.tune.core.error.BadInputException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -34,10 +35,9 @@ public enum LrScheduleType {
         return type;
       }
     }
-    throw new IllegalArgumentException(
-        "unknown lr_scheduler_type '"
-            + name
-            + "'; use one of "
+    throw new BadInputException(
+        "unknown lr_scheduler_type '" + name + "'",
+        "use one of "
             + Arrays.stream(values())
                 .map(LrScheduleType::configName)
                 .collect(Collectors.joining(", ")));

@@ -1,6 +1,7 @@
 package dev.tune.trainer.optim;
 
 import ai.djl.ndarray.NDManager;
+import dev.tune.core.error.BadInputException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -39,10 +40,9 @@ public enum OptimizerName {
         return value;
       }
     }
-    throw new IllegalArgumentException(
-        "unknown optim '"
-            + name
-            + "'; use one of "
+    throw new BadInputException(
+        "unknown optim '" + name + "'",
+        "use one of "
             + Arrays.stream(values())
                 .map(OptimizerName::configName)
                 .collect(Collectors.joining(", ")));

@@ -60,15 +60,15 @@ final class StateCode {
   /** INT64 code indices of FLOAT32 values already divided by their block's absmax. */
   NDArray encode(NDArray scaled, ScalarOperands scalars) {
     DeviceTables device = on(scaled.getDevice());
-    NDArray index =
-        scaled.getManager().zeros(scaled.getShape(), DataType.INT64, scaled.getDevice());
+    NDArray flat = scaled.reshape(-1);
+    NDArray index = flat.getManager().zeros(flat.getShape(), DataType.INT64, flat.getDevice());
     for (int bit = BITS - 1; bit >= 0; bit--) {
-      int step = 1 << bit;
-      // thresholdsFrom[bit][i] is thresholds[i + step - 1]: the threshold that decides this bit
-      NDArray above = scaled.gt(lookUp(device.thresholdsFrom[bit], index));
-      index.addi(above.toType(DataType.INT64, false).muli(scalars.ofLong(step)));
+      // thresholdsFrom[bit][i] is thresholds[i + 2^bit - 1]: the threshold that decides this bit
+      NDArray above = flat.gt(device.thresholdsFrom[bit].gather(index, 0));
+      // bool times an int64 scalar is int64: 0 or 2^bit
+      index.addi(above.mul(scalars.ofLong(1L << bit)));
     }
-    return index;
+    return index.reshape(scaled.getShape());
   }
 
   private DeviceTables on(Device device) {

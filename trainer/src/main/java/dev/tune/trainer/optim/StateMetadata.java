@@ -3,6 +3,7 @@ package dev.tune.trainer.optim;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.tune.core.error.BadInputException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -46,8 +47,9 @@ record StateMetadata(
     try {
       return JSON.readValue(json, StateMetadata.class);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "optimizer state metadata is not valid JSON of this format: " + e.getOriginalMessage(),
+          "the checkpoint's optimizer state is damaged; resume from another checkpoint",
           e);
     }
   }
@@ -55,29 +57,28 @@ record StateMetadata(
   /** Throws unless this state was written by {@code optimizerName} with {@code expected}. */
   StateMetadata requireFrom(String optimizerName, AdamWOptions expected) {
     if (!optimizer.equals(optimizerName)) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "the checkpoint holds "
               + optimizer
               + " optimizer state, but the run uses "
-              + optimizerName
-              + "; resume with optim: "
-              + optimizer
-              + " or start without the optimizer state");
+              + optimizerName,
+          "resume with optim: " + optimizer + ", or start without the optimizer state");
     }
     if (formatVersion != FORMAT_VERSION) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "optimizer state format "
               + formatVersion
               + " is not supported; this trainer reads format "
-              + FORMAT_VERSION);
+              + FORMAT_VERSION,
+          "resume with the trainer version that wrote the checkpoint");
     }
     if (!options.equals(expected)) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "the checkpoint's optimizer ran with "
               + options
               + " but the run is configured with "
-              + expected
-              + "; resume with the same adam_beta1/adam_beta2/adam_epsilon/weight_decay");
+              + expected,
+          "resume with the same adam_beta1, adam_beta2, adam_epsilon and weight_decay");
     }
     return this;
   }

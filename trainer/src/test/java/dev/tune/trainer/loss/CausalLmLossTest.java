@@ -83,6 +83,26 @@ class CausalLmLossTest {
   }
 
   @Test
+  void gradientsReachHalfPrecisionLogits() {
+    NDArray half = logitsArray().toType(DataType.FLOAT16, false);
+    half.setRequiresGradient(true);
+    NDArray full = logitsArray();
+    full.setRequiresGradient(true);
+    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+      collector.backward(CausalLmLoss.mean(half, labelsArray()));
+      collector.backward(CausalLmLoss.mean(full, labelsArray()));
+    }
+    float[] fromHalf = half.getGradient().toType(DataType.FLOAT32, false).toFloatArray();
+    float[] fromFull = full.getGradient().toFloatArray();
+    double largest = 0;
+    for (int i = 0; i < fromHalf.length; i++) {
+      assertThat((double) fromHalf[i]).isCloseTo(fromFull[i], within(2e-3));
+      largest = Math.max(largest, Math.abs(fromHalf[i]));
+    }
+    assertThat(largest).isGreaterThan(0.05);
+  }
+
+  @Test
   void allIgnoredLabelsGiveNanMeanAndZeroCountLikeTorch() {
     long[] none = new long[BATCH * SEQ];
     Arrays.fill(none, -100L);

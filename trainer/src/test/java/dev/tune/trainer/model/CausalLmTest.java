@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.tune.core.error.BadInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Set;
@@ -276,7 +277,7 @@ class CausalLmTest {
   @Test
   void refusesBfloat16WhichDjlCannotMake() {
     assertThatThrownBy(() -> LoadOptions.defaults().withComputeDtype(DataType.BFLOAT16))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(BadInputException.class)
         .hasMessageContaining("bfloat16");
     ModelConfig bf16Checkpoint =
         ModelConfig.parse(
@@ -309,7 +310,7 @@ class CausalLmTest {
         };
     try (NDManager m = NDManager.newBaseManager()) {
       assertThatThrownBy(() -> CausalLm.load(config, lacking, m, LoadOptions.defaults()))
-          .isInstanceOf(IllegalArgumentException.class)
+          .isInstanceOf(ModelConfigException.class)
           .hasMessageContaining("model.layers.1.mlp.up_proj.weight");
       assertThat(m.getManagedArrays()).isEmpty();
     }
@@ -329,7 +330,7 @@ class CausalLmTest {
       assertThatThrownBy(
               () ->
                   CausalLm.load(wider, new RandomWeightSource(llama, 1), m, LoadOptions.defaults()))
-          .isInstanceOf(IllegalArgumentException.class)
+          .isInstanceOf(ModelConfigException.class)
           .hasMessageContaining("model.layers.0.mlp.gate_proj.weight")
           .hasMessageContaining("(128, 64)");
     }

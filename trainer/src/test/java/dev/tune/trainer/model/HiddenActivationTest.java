@@ -46,7 +46,10 @@ class HiddenActivationTest {
   @Test
   void unknownActivationsAreNamed() {
     assertThatThrownBy(() -> HiddenActivation.parse("relu2", "hidden_act", "config.json"))
+        .isInstanceOf(ModelConfigException.class)
         .hasMessageContaining("relu2")
-        .hasMessageContaining("silu, swish, gelu");
+        .extracting(e -> ((ModelConfigException) e).fix())
+        .asString()
+        .contains("silu, swish, gelu");
   }
 }

@@ -211,9 +211,11 @@ class ModelConfigTest {
             () ->
                 ModelConfig.parse(
                     "{\"architectures\": [\"GPT2LMHeadModel\"], \"model_type\": \"gpt2\"}"))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(ModelConfigException.class)
         .hasMessageContaining("GPT2LMHeadModel")
-        .hasMessageContaining("LlamaForCausalLM, MistralForCausalLM, FalconForCausalLM");
+        .extracting(e -> ((ModelConfigException) e).fix())
+        .asString()
+        .contains("LlamaForCausalLM, MistralForCausalLM, FalconForCausalLM");
   }
 
   @Test
@@ -225,8 +227,11 @@ class ModelConfigTest {
                     {"architectures": ["FalconForCausalLM"], "alibi": true, "hidden_size": 64,
                      "num_attention_heads": 4, "num_hidden_layers": 1, "vocab_size": 10}
                     """))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("alibi");
+        .isInstanceOf(ModelConfigException.class)
+        .hasMessageContaining("alibi")
+        .extracting(e -> ((ModelConfigException) e).fix())
+        .asString()
+        .contains("alibi: false");
   }
 
   @Test
@@ -240,9 +245,11 @@ class ModelConfigTest {
                      "vocab_size": 10, "rope_parameters": {"rope_type": "yarn", "factor": 4.0,
                      "rope_theta": 10000.0}}
                     """))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(ModelConfigException.class)
         .hasMessageContaining("yarn")
-        .hasMessageContaining("default, linear, llama3");
+        .extracting(e -> ((ModelConfigException) e).fix())
+        .asString()
+        .contains("default, linear, llama3");
   }
 
   @Test
@@ -254,7 +261,7 @@ class ModelConfigTest {
                     {"architectures": ["LlamaForCausalLM"], "hidden_size": 64,
                      "num_attention_heads": 4, "num_hidden_layers": 1, "vocab_size": 10}
                     """))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(ModelConfigException.class)
         .hasMessageContaining("intermediate_size");
   }
 
@@ -268,7 +275,7 @@ class ModelConfigTest {
                      "intermediate_size": 128, "num_attention_heads": 4, "num_hidden_layers": 1,
                      "vocab_size": 10}
                     """))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(ModelConfigException.class)
         .hasMessageContaining("hidden_size")
         .hasMessageContaining("integer");
   }
@@ -283,14 +290,14 @@ class ModelConfigTest {
                      "intermediate_size": 128, "num_attention_heads": 4, "num_key_value_heads": 3,
                      "num_hidden_layers": 1, "vocab_size": 10}
                     """))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(ModelConfigException.class)
         .hasMessageContaining("num_key_value_heads");
   }
 
   @Test
   void aDirectoryWithoutConfigIsExplained(@TempDir Path dir) {
     assertThatThrownBy(() -> ModelConfig.read(dir))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(ModelConfigException.class)
         .hasMessageContaining("config.json");
   }
 

@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.tune.core.error.BadInputException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -335,7 +336,7 @@ class AdamW8bitTest {
     try (OptimizerState state = saved;
         AdamW torch = new AdamW(OPTIONS, manager)) {
       assertThatThrownBy(() -> torch.loadState(state))
-          .isInstanceOf(IllegalArgumentException.class)
+          .isInstanceOf(BadInputException.class)
           .hasMessageContaining("holds adamw_8bit optimizer state");
     }
   }

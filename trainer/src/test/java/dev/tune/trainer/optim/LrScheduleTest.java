@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.tune.core.error.BadInputException;
 import org.junit.jupiter.api.Test;
 
 class LrScheduleTest {
@@ -86,7 +87,7 @@ class LrScheduleTest {
     assertThat(LrSchedule.warmupSteps(100, 0, 0.0)).isZero();
     assertThat(LrSchedule.warmupSteps(100, 7, 0.5)).isEqualTo(7);
     assertThatThrownBy(() -> LrSchedule.warmupSteps(100, 0, 1.5))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(BadInputException.class)
         .hasMessageContaining("warmup_ratio");
   }
 
@@ -97,8 +98,9 @@ class LrScheduleTest {
     assertThat(LrScheduleType.fromConfigName("constant_with_warmup"))
         .isEqualTo(LrScheduleType.CONSTANT_WITH_WARMUP);
     assertThatThrownBy(() -> LrScheduleType.fromConfigName("polynomial"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("constant, constant_with_warmup, linear, cosine");
+        .isInstanceOfSatisfying(
+            BadInputException.class,
+            e -> assertThat(e.fix()).contains("constant, constant_with_warmup, linear, cosine"));
   }
 
   /** transformers/optimization.py, written out independently of the class under test. */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.tune.core.error.BadInputException;
 import dev.tune.trainer.model.CausalLm;
 import dev.tune.trainer.model.DecoderCache;
 import dev.tune.trainer.model.ForwardInput;
@@ -41,7 +42,7 @@ public final class Generator {
     int longest = 0;
     for (long[] p : prompts) {
       if (p.length == 0) {
-        throw new IllegalArgumentException("a prompt needs at least one token");
+        throw new BadInputException("a prompt needs at least one token", "send a non-empty prompt");
       }
       longest = Math.max(longest, p.length);
     }

@@ -1,5 +1,6 @@
 package dev.tune.trainer.model.generation;
 
+import dev.tune.core.error.BadInputException;
 import java.util.Objects;
 import java.util.Set;
 
@@ -24,16 +25,21 @@ public record SamplingParams(
 
   public SamplingParams {
     if (maxNewTokens < 0) {
-      throw new IllegalArgumentException("max_new_tokens must be >= 0, got " + maxNewTokens);
+      throw new BadInputException(
+          "max_new_tokens must be >= 0, got " + maxNewTokens, "ask for 0 or more new tokens");
     }
     if (!(temperature >= 0) || Double.isInfinite(temperature)) {
-      throw new IllegalArgumentException("temperature must be >= 0, got " + temperature);
+      throw new BadInputException(
+          "temperature must be >= 0, got " + temperature,
+          "use 0 for greedy decoding or a positive temperature");
     }
     if (topK < 0) {
-      throw new IllegalArgumentException("top_k must be >= 0, got " + topK);
+      throw new BadInputException(
+          "top_k must be >= 0, got " + topK, "use 0 to keep every token, or a positive k");
     }
     if (!(topP > 0 && topP <= 1)) {
-      throw new IllegalArgumentException("top_p must be in (0, 1], got " + topP);
+      throw new BadInputException(
+          "top_p must be in (0, 1], got " + topP, "use 1 to keep every token, or a p in (0, 1)");
     }
     eosTokenIds = Set.copyOf(Objects.requireNonNull(eosTokenIds, "eosTokenIds"));
   }

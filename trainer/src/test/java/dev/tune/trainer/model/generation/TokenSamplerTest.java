@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.tune.core.error.BadInputException;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -71,7 +72,9 @@ class TokenSamplerTest {
 
   @Test
   void refusesNonsenseParameters() {
-    assertThatThrownBy(() -> SamplingParams.greedy(1).withTopP(0)).hasMessageContaining("top_p");
+    assertThatThrownBy(() -> SamplingParams.greedy(1).withTopP(0))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("top_p");
     assertThatThrownBy(() -> SamplingParams.greedy(1).withTemperature(-1))
         .hasMessageContaining("temperature");
     assertThatThrownBy(() -> SamplingParams.greedy(-1)).hasMessageContaining("max_new_tokens");
