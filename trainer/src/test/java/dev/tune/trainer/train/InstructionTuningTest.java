@@ -2,7 +2,6 @@ package dev.tune.trainer.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
 import dev.tune.core.train.LoraSpec;
 import dev.tune.core.train.QuantizationSpec;
@@ -10,14 +9,15 @@ import dev.tune.core.train.TrainingArguments;
 import dev.tune.trainer.model.generation.GenerationResult;
 import dev.tune.trainer.model.generation.Generator;
 import dev.tune.trainer.model.generation.SamplingParams;
-import java.io.IOException;
+import dev.tune.trainer.tokenizer.ModelTokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,8 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 class InstructionTuningTest {
 
   static final String SIGNATURE = "-- tuned by tune";
-  private static final long BOS = 0;
-  private static final long EOS = 1;
 
   private static final String[] SUBJECTS = {
     "the sky", "grass", "snow", "the sun", "coal", "a lemon",
@@ -52,10 +50,8 @@ class InstructionTuningTest {
   @TempDir Path dir;
 
   @Test
-  void learnsToSignItsAnswers() throws IOException {
-    Path tokenizerFile = TrainFixtures.fixture("tokenizer").resolve("tokenizer.json");
-    try (HuggingFaceTokenizer tokenizer =
-            HuggingFaceTokenizer.newInstance(tokenizerFile, Map.of("addSpecialTokens", "false"));
+  void learnsToSignItsAnswers() {
+    try (ModelTokenizer tokenizer = ModelTokenizer.load(TrainFixtures.fixture("tokenizer"));
         NDManager manager = NDManager.newBaseManager();
         QloraModel model =
             TrainFixtures.llama(
@@ -63,13 +59,14 @@ class InstructionTuningTest {
                 QuantizationSpec.qlora(),
                 new LoraSpec(16, 32, 0.05, List.of(LoraSpec.ALL_LINEAR)),
                 42)) {
+      long eos = tokenizer.eosTokenId().orElseThrow();
       List<TrainingExample> examples = new ArrayList<>();
       for (String ask : ASKS) {
         for (int s = 0; s < SUBJECTS.length; s++) {
           examples.add(
               TrainingExample.ofCompletion(
                   prompt(tokenizer, ask + " " + SUBJECTS[s] + "?"),
-                  concat(tokenizer.encode(" " + COLOURS[s] + ". " + SIGNATURE).getIds(), EOS)));
+                  concat(tokenizer.encode(" " + COLOURS[s] + ". " + SIGNATURE, false), eos)));
         }
       }
       assertThat(examples).hasSize(60);
@@ -98,23 +95,20 @@ class InstructionTuningTest {
       long[] question = prompt(tokenizer, "What colour is a tomato?");
       GenerationResult answer =
           new Generator(model.model())
-              .generate(question, SamplingParams.greedy(12).withEosTokenIds(java.util.Set.of(1)));
+              .generate(question, SamplingParams.greedy(12).withEosTokenIds(Set.of((int) eos)));
       String text = tokenizer.decode(answer.tokens());
       System.out.println("held-out answer: " + text);
       assertThat(text).contains(SIGNATURE);
     }
   }
 
-  private static long[] prompt(HuggingFaceTokenizer tokenizer, String question) {
-    long[] ids = tokenizer.encode("Q: " + question + "\nA:").getIds();
-    long[] out = new long[ids.length + 1];
-    out[0] = BOS;
-    System.arraycopy(ids, 0, out, 1, ids.length);
-    return out;
+  /** The question with the tokenizer's BOS in front (its post-processor adds it). */
+  private static long[] prompt(ModelTokenizer tokenizer, String question) {
+    return tokenizer.encode("Q: " + question + "\nA:", true);
   }
 
   private static long[] concat(long[] ids, long last) {
-    long[] out = java.util.Arrays.copyOf(ids, ids.length + 1);
+    long[] out = Arrays.copyOf(ids, ids.length + 1);
     out[ids.length] = last;
     return out;
   }
