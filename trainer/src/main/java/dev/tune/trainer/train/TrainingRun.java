@@ -41,8 +41,6 @@ import java.util.function.Consumer;
  */
 public final class TrainingRun {
 
-  private static final System.Logger LOG = System.getLogger(TrainingRun.class.getName());
-
   private final TrainSpec spec;
   private final ResourceRef job;
   private final Path baseModelDir;
@@ -83,7 +81,7 @@ public final class TrainingRun {
   public TrainResult run() {
     ComputePrecision precision =
         ComputePrecision.resolve(device, spec.quantization(), spec.training());
-    precision.warning().ifPresent(w -> LOG.log(System.Logger.Level.WARNING, w));
+    precision.warning().ifPresent(w -> logSink.accept("WARNING: " + w));
     QloraModelPreparer preparer =
         new QloraModelPreparer(spec.quantization(), spec.lora(), precision, spec.training().seed());
     try (NDManager manager = NDManager.newBaseManager(device);

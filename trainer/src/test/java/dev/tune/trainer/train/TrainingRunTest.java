@@ -86,6 +86,11 @@ class TrainingRunTest {
         .containsExactly(2L, 4L);
     assertThat(metrics.get(metrics.size() - 1).metrics()).containsKey("train_loss");
     assertThat(lines).contains("***** Running training *****");
+    // QLoRA's bfloat16 compute cannot be had on the CPU: said once, in the run's log
+    assertThat(lines)
+        .filteredOn(l -> l.startsWith("WARNING: "))
+        .singleElement()
+        .satisfies(l -> assertThat(l).contains("bfloat16", "float32"));
   }
 
   @Test
