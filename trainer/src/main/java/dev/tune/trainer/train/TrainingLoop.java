@@ -4,8 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.tune.core.train.TrainingArguments;
 import dev.tune.trainer.lora.PeftAdapterDir;
 import dev.tune.trainer.optim.AdamWOptions;
@@ -20,13 +18,10 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -49,32 +44,19 @@ final class TrainingLoop implements AutoCloseable {
   private final TrainerState.DataPosition data;
   private final List<TrainableParameter> params;
   private final TrainingGraph graph;
-  private final long padId;
 
   private final NDManager root;
   private final NDManager host;
+  private final StepBatches batches;
+  private final RunMetrics metrics;
   private final Optimizer optimizer;
   private final GradientClipper clipper;
   private final DynamicLossScaler scaler;
 
-  private NDArray lossAccumulator;
-  private NDArray lastGradNorm;
   private int globalStep;
   private int schedulerStep;
-  private int pendingSteps;
-  private double totalLossSum;
-  private long tokensSeen;
-  private long tokensSinceLog;
-  private long logClock;
-  private final List<TrainingLog> history = new ArrayList<>();
-  private OptionalDouble lastEvalLoss = OptionalDouble.empty();
-  private int lastEvalStep = -1;
   private Optional<Path> lastCheckpoint = Optional.empty();
   private int lastSavedStep = -1;
-
-  private BatchUpload window;
-  private int windowFirstStep;
-  private int[] windowStepStarts;
 
   TrainingLoop(
       QloraModel model,
@@ -119,11 +101,19 @@ final class TrainingLoop implements AutoCloseable {
     this.params = model.trainableParameters();
     this.graph =
         new TrainingGraph(model.model(), args.gradientCheckpointing(), new StepSeeds(args.seed()));
-    this.padId = PaddedBatch.padId(model.model().config());
 
     this.root = model.model().manager().newSubManager();
     try {
       this.host = root.newSubManager(Device.cpu());
+      this.batches =
+          new StepBatches(
+              train,
+              schedule,
+              PaddedBatch.padId(model.model().config()),
+              args.loggingSteps(),
+              totalSteps,
+              root);
+      this.metrics = new RunMetrics(root, host);
       AdamWOptions adam =
           new AdamWOptions(
               args.adamBeta1(), args.adamBeta2(), args.adamEpsilon(), args.weightDecay());
@@ -131,7 +121,6 @@ final class TrainingLoop implements AutoCloseable {
       this.clipper = args.maxGradNorm() > 0 ? new GradientClipper(args.maxGradNorm(), root) : null;
       this.scaler =
           model.precision().lossScaling() ? DynamicLossScaler.withTorchDefaults(root) : null;
-      this.lossAccumulator = root.zeros(new Shape(), DataType.FLOAT64);
     } catch (RuntimeException e) {
       root.close();
       throw e;
@@ -165,14 +154,9 @@ final class TrainingLoop implements AutoCloseable {
     }
     globalStep = state.globalStep();
     schedulerStep = state.schedulerStep();
-    pendingSteps = state.pendingSteps();
-    totalLossSum = state.totalLossSum();
-    tokensSeen = state.numInputTokensSeen();
-    history.addAll(state.logHistory());
+    metrics.restore(state);
     lastCheckpoint = Optional.of(checkpoint);
     lastSavedStep = globalStep;
-    lossAccumulator.close();
-    lossAccumulator = root.create(state.pendingLossSum());
     logSink.accept("Resuming from " + checkpoint + " at step " + globalStep);
   }
 
@@ -181,17 +165,16 @@ final class TrainingLoop implements AutoCloseable {
     announce();
     model.lora().setTraining(true);
     long start = System.nanoTime();
-    logClock = start;
+    metrics.startClock();
     int firstStep = globalStep;
     long samples = 0;
     boolean stopped = false;
     while (globalStep < totalSteps) {
       samples += step();
       globalStep++;
-      pendingSteps++;
       listener.onStepEnd(globalStep, totalSteps);
       if (globalStep % args.loggingSteps() == 0) {
-        logTraining();
+        emit(metrics.train(globalStep, epoch(), lrSchedule.lr(schedulerStep)));
       }
       if (!eval.isEmpty() && globalStep % args.evalSteps() == 0) {
         evaluate();
@@ -207,35 +190,33 @@ final class TrainingLoop implements AutoCloseable {
         break;
       }
     }
-    closeWindow();
-    if (stopped) {
-      logSink.accept("Stopped at step " + globalStep + " of " + totalSteps + " as asked");
-      return result(true, lastCheckpoint.orElseThrow(), summary(start, firstStep, samples));
-    }
-    if (!eval.isEmpty() && lastEvalStep != globalStep) {
+    batches.close();
+    if (!stopped && !eval.isEmpty() && metrics.lastEvalStep() != globalStep) {
       evaluate();
     }
-    Map<String, Double> summary = summary(start, firstStep, samples);
+    double runtime = (System.nanoTime() - start) / 1e9;
+    TrainingLog summary =
+        metrics.summary(runtime, samples, globalStep - firstStep, globalStep, epoch());
+    emit(summary);
+    if (stopped) {
+      logSink.accept("Stopped at step " + globalStep + " of " + totalSteps + " as asked");
+      return result(true, lastCheckpoint.orElseThrow(), summary.metrics());
+    }
     PeftAdapterDir.save(outputDir, model.lora());
     currentState().write(outputDir);
-    return result(false, outputDir, summary);
+    return result(false, outputDir, summary.metrics());
   }
 
   /** One optimizer step; returns the examples it trained on. */
   private long step() {
-    if (window == null || globalStep - windowFirstStep >= windowStepStarts.length - 1) {
-      openWindow();
-    }
-    int local = globalStep - windowFirstStep;
-    int from = windowStepStarts[local];
-    int to = windowStepStarts[local + 1];
+    StepBatches.Step step = batches.step(globalStep);
     long trained = 0;
+    long tokens = 0;
     long examples = 0;
-    for (int k = from; k < to; k++) {
-      trained += window.host(k).trainedTokens();
-      tokensSinceLog += window.host(k).tokens();
-      tokensSeen += window.host(k).tokens();
-      examples += window.host(k).batch();
+    for (int micro = 0; micro < step.count(); micro++) {
+      trained += step.host(micro).trainedTokens();
+      tokens += step.host(micro).tokens();
+      examples += step.host(micro).batch();
     }
     float denominator = Math.max(1, trained);
     float scale = scaler == null ? 1f : scaler.currentScale();
@@ -244,33 +225,32 @@ final class TrainingLoop implements AutoCloseable {
       scope.suppressNotUsedWarning();
       NDArray multiplier = host.create(scale / denominator);
       NDArray stepLoss = null;
-      for (int k = from; k < to; k++) {
+      for (int micro = 0; micro < step.count(); micro++) {
         NDArray sum =
-            graph.forwardBackward(window.device(k, stepManager), multiplier, globalStep, k - from);
+            graph.forwardBackward(step.device(micro, stepManager), multiplier, globalStep, micro);
         stepLoss = stepLoss == null ? sum : stepLoss.add(sum);
       }
-      NDArray totalLoss = stepLoss;
-      Autograd.unrecorded(() -> update(totalLoss, denominator));
+      NDArray loss = stepLoss;
+      long stepTokens = tokens;
+      Autograd.unrecorded(
+          () -> {
+            metrics.addStep(loss, denominator, stepTokens);
+            update();
+          });
     }
     return examples;
   }
 
   /**
-   * Folds the step's loss into the logging accumulator, unscales and clips the gradients, steps the
-   * optimizer (unless the loss scaler saw an overflow) and zeroes the gradients.
+   * Unscales and clips the gradients, steps the optimizer (unless the loss scaler saw an overflow,
+   * when HF Trainer does not advance the schedule either) and zeroes the gradients.
    */
-  private void update(NDArray stepLoss, float denominator) {
-    lossAccumulator.addi(
-        stepLoss.toType(DataType.FLOAT64, false).div(host.create((double) denominator)));
+  private void update() {
     if (scaler != null) {
       scaler.unscale(params);
     }
     if (clipper != null) {
-      NDArray norm = clipper.clip(params, root);
-      if (lastGradNorm != null) {
-        lastGradNorm.close();
-      }
-      lastGradNorm = norm;
+      metrics.gradNorm(clipper.clip(params, root));
     }
     double rate = lrSchedule.lr(schedulerStep);
     boolean stepped;
@@ -287,84 +267,11 @@ final class TrainingLoop implements AutoCloseable {
     Optimizer.zeroGrad(params);
   }
 
-  /**
-   * Uploads the batches of the steps up to the next logging point (within the upload budget), so
-   * the steps in between copy nothing to the device.
-   */
-  private void openWindow() {
-    closeWindow();
-    int end = Math.min(totalSteps, (globalStep / args.loggingSteps() + 1) * args.loggingSteps());
-    List<PaddedBatch> batches = new ArrayList<>();
-    List<Integer> starts = new ArrayList<>();
-    long bytes = 0;
-    for (int s = globalStep; s < end; s++) {
-      List<PaddedBatch> stepBatches = new ArrayList<>();
-      long stepBytes = 0;
-      for (int[] indices : schedule.microBatches(s)) {
-        List<TrainingExample> examples = new ArrayList<>(indices.length);
-        for (int i : indices) {
-          examples.add(train.get(i));
-        }
-        PaddedBatch batch = PaddedBatch.of(examples, padId);
-        stepBatches.add(batch);
-        stepBytes += BatchUpload.bytes(batch);
-      }
-      if (!starts.isEmpty() && bytes + stepBytes > BatchUpload.BUDGET_BYTES) {
-        break;
-      }
-      starts.add(batches.size());
-      batches.addAll(stepBatches);
-      bytes += stepBytes;
-    }
-    starts.add(batches.size());
-    window = new BatchUpload(batches, root);
-    windowFirstStep = globalStep;
-    windowStepStarts = starts.stream().mapToInt(Integer::intValue).toArray();
-  }
-
-  private void closeWindow() {
-    if (window != null) {
-      window.close();
-      window = null;
-    }
-  }
-
-  private void logTraining() {
-    double lossSum = lossAccumulator.getDouble();
-    long now = System.nanoTime();
-    double seconds = (now - logClock) / 1e9;
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    metrics.put("loss", TrainingLog.round(lossSum / pendingSteps, 4));
-    if (lastGradNorm != null) {
-      metrics.put("grad_norm", (double) lastGradNorm.getFloat());
-    }
-    metrics.put("learning_rate", lrSchedule.lr(Math.min(schedulerStep, totalSteps)));
-    metrics.put("epoch", epoch());
-    metrics.put("tokens_per_second", TrainingLog.round(tokensSinceLog / seconds, 3));
-    totalLossSum += lossSum;
-    pendingSteps = 0;
-    tokensSinceLog = 0;
-    lossAccumulator.close();
-    lossAccumulator = root.zeros(new Shape(), DataType.FLOAT64);
-    emit(new TrainingLog(TrainingLog.Kind.TRAIN, globalStep, metrics));
-    logClock = System.nanoTime();
-  }
-
   private void evaluate() {
     EvalResult result = Evaluation.run(model, eval, args.perDeviceEvalBatchSize());
-    int batches = (eval.size() + args.perDeviceEvalBatchSize() - 1) / args.perDeviceEvalBatchSize();
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    metrics.put("eval_loss", result.loss());
-    metrics.put("eval_runtime", TrainingLog.round(result.runtimeSeconds(), 4));
-    metrics.put(
-        "eval_samples_per_second", TrainingLog.round(eval.size() / result.runtimeSeconds(), 3));
-    metrics.put("eval_steps_per_second", TrainingLog.round(batches / result.runtimeSeconds(), 3));
-    metrics.put("epoch", epoch());
-    lastEvalLoss = OptionalDouble.of(result.loss());
-    lastEvalStep = globalStep;
-    emit(new TrainingLog(TrainingLog.Kind.EVAL, globalStep, metrics));
-    // the evaluation's time is not training throughput
-    logClock += (long) (result.runtimeSeconds() * 1e9);
+    int evalBatches =
+        (eval.size() + args.perDeviceEvalBatchSize() - 1) / args.perDeviceEvalBatchSize();
+    emit(metrics.eval(result, evalBatches, globalStep, epoch()));
   }
 
   private void save() {
@@ -384,30 +291,17 @@ final class TrainingLoop implements AutoCloseable {
         epoch(),
         data,
         scaler == null ? Optional.empty() : Optional.of(scaler.state()),
-        lossAccumulator.getDouble(),
-        pendingSteps,
-        totalLossSum,
-        tokensSeen,
-        history,
+        metrics.pendingLossSum(),
+        metrics.pendingSteps(),
+        metrics.totalLossSum(),
+        metrics.tokensSeen(),
+        metrics.history(),
         new TrainerState.Settings(
             args.numTrainEpochs(),
             args.loggingSteps(),
             args.evalSteps(),
             args.saveSteps(),
             optimizer.name()));
-  }
-
-  private Map<String, Double> summary(long start, int firstStep, long samples) {
-    double runtime = (System.nanoTime() - start) / 1e9;
-    double lossSum = totalLossSum + lossAccumulator.getDouble();
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    metrics.put("train_runtime", TrainingLog.round(runtime, 4));
-    metrics.put("train_samples_per_second", TrainingLog.round(samples / runtime, 3));
-    metrics.put("train_steps_per_second", TrainingLog.round((globalStep - firstStep) / runtime, 3));
-    metrics.put("train_loss", globalStep == 0 ? Double.NaN : lossSum / globalStep);
-    metrics.put("epoch", epoch());
-    emit(new TrainingLog(TrainingLog.Kind.SUMMARY, globalStep, metrics));
-    return metrics;
   }
 
   private TrainResult result(boolean stopped, Path adapterDir, Map<String, Double> summary) {
@@ -418,9 +312,9 @@ final class TrainingLoop implements AutoCloseable {
         adapterDir,
         lastCheckpoint,
         summary.get("train_loss"),
-        lastEvalLoss,
+        metrics.lastEvalLoss(),
         summary,
-        history);
+        metrics.history());
   }
 
   private double epoch() {
@@ -428,7 +322,6 @@ final class TrainingLoop implements AutoCloseable {
   }
 
   private void emit(TrainingLog log) {
-    history.add(log);
     logSink.accept(log.line());
     listener.onLog(log);
   }
@@ -466,7 +359,8 @@ final class TrainingLoop implements AutoCloseable {
   public void close() {
     model.lora().setTraining(false);
     try {
-      closeWindow();
+      batches.close();
+      metrics.close();
       optimizer.close();
       if (clipper != null) {
         clipper.close();
