@@ -19,7 +19,8 @@ import java.util.stream.Stream;
 
 /**
  * The trainer's figures on this machine, each next to its peer measured in the same run:
- * safetensors load against a raw read of the same bytes, NF4 quantize throughput.
+ * safetensors load against a raw read of the same bytes, NF4 quantize throughput, the training step
+ * with an NF4 and a dense fp32 base (its PyTorch peer is {@code bench/python}).
  *
  * <p>Run with {@code bench/run} (see bench/README.md).
  */
@@ -42,6 +43,7 @@ public final class TrainerBench {
           bytes / 1e6);
       loadVersusRawRead(dir.resolve("model"), runs);
       quantize(dir.resolve("model"), runs);
+      TrainStepBench.run(dir.resolve("model"), shape.vocab(), runs, 2);
       System.out.printf(Locale.ROOT, "peak RSS: %.0f MiB%n", Timings.peakRssMiB());
     } finally {
       deleteRecursively(dir);
