@@ -148,6 +148,7 @@ public final class CausalLm implements AutoCloseable {
               seq,
               past,
               input.attentionMask(),
+              input.sequenceIds(),
               config.slidingWindow(),
               DataType.FLOAT32);
       AttentionContext context = new AttentionContext(rotary.angles(positions, computeDtype), mask);
