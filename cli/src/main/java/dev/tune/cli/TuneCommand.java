@@ -25,6 +25,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
       InitCommand.class,
       ConfigCommand.class,
+      DataCommand.class,
       VersionCommand.class,
       CompletionCommand.class
     },
@@ -33,6 +34,7 @@ import picocli.CommandLine.ScopeType;
       "  tune init --provider vertex      write a commented tune.yaml for Vertex AI",
       "  tune config validate             check tune.yaml, every problem at once",
       "  tune config validate -o json     the same, as one JSON document on stdout",
+      "  tune data inspect data.jsonl     rows, format, a sample, token lengths",
       "  source <(tune completion)        tab completion in bash or zsh",
       "",
       "Exit codes: 0 ok, 2 bad input or usage, 3 auth, 4 not found,",

@@ -272,7 +272,7 @@ class TuneCommandTest {
   @Test
   void onlyWorkingCommandsAreShown() {
     assertThat(TuneCommand.commandLine(NOWHERE, NOWHERE, Map.of()).getSubcommands().keySet())
-        .containsExactly("init", "config", "version", "completion");
+        .containsExactly("init", "config", "data", "version", "completion");
   }
 
   @Test
