@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tune.trainer.data.RenderedExample.Segment;
 import dev.tune.trainer.tokenizer.ChatRequest;
+import dev.tune.trainer.tokenizer.ChatTemplateException;
 import dev.tune.trainer.tokenizer.ModelTokenizer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -77,7 +78,7 @@ final class Renderer {
                 new IllegalStateException(
                     "chat data needs the model's tokenizer for its chat template"));
     List<Map<String, Object>> messages = messages(row, schema);
-    String full = tok.applyChatTemplate(request(messages, messages.size(), false));
+    String full = apply(tok, row, schema, request(messages, messages.size(), false));
     if (!completionOnly) {
       return new RenderedExample(List.of(new Segment(full, true)), false, false);
     }
@@ -87,8 +88,8 @@ final class Renderer {
       if (!"assistant".equals(messages.get(i).get("role"))) {
         continue;
       }
-      String before = i == 0 ? "" : tok.applyChatTemplate(request(messages, i, true));
-      String through = tok.applyChatTemplate(request(messages, i + 1, false));
+      String before = i == 0 ? "" : apply(tok, row, schema, request(messages, i, true));
+      String through = apply(tok, row, schema, request(messages, i + 1, false));
       if (!through.startsWith(before)
           || !full.startsWith(through)
           || before.length() < done
@@ -109,6 +110,25 @@ final class Renderer {
       segments.add(new Segment(full.substring(done), false));
     }
     return new RenderedExample(segments, false, false);
+  }
+
+  /** Renders; a conversation the template rejects (raise_exception) is a bad row. */
+  private static String apply(
+      ModelTokenizer tok, Row row, Schema.Chat schema, ChatRequest request) {
+    try {
+      return tok.applyChatTemplate(request);
+    } catch (ChatTemplateException e) {
+      if (e.raisedMessage().isEmpty()) {
+        throw e;
+      }
+      throw new BadRowException(
+          row.origin(),
+          Optional.of(schema.field()),
+          "the chat template rejects the conversation: " + e.raisedMessage().get(),
+          row.fields().toString(),
+          "Fix the conversation as the template asks (often: alternate user and assistant"
+              + " turns).");
+    }
   }
 
   private static ChatRequest request(

@@ -37,6 +37,10 @@ final class RowStream implements AutoCloseable {
       } catch (BadRowException e) {
         ordinal++;
         throw e;
+      } catch (RuntimeException e) {
+        // The rest of the file cannot be read; nothing after it will be asked for.
+        close();
+        throw e;
       }
       if (row != null) {
         ordinal++;

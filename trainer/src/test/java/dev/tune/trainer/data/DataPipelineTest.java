@@ -495,4 +495,45 @@ class DataPipelineTest {
 
     assertThat(e.inputIds()).containsExactly(concat(new long[] {BOS}, enc("z"), new long[] {EOS}));
   }
+
+  @Test
+  void aConversationTheTemplateRejectsIsABadRow() throws java.io.IOException {
+    Path model = dir.resolve("model");
+    java.nio.file.Files.createDirectories(model);
+    Path fixture = DataFixtures.dir("/fixtures/hf/tokenizer");
+    for (String name : List.of("tokenizer.json", "tokenizer_config.json")) {
+      java.nio.file.Files.copy(fixture.resolve(name), model.resolve(name));
+    }
+    write(
+        model,
+        "chat_template.jinja",
+        """
+        {% for m in messages %}{% if (m['role'] == 'user') != (loop.index0 % 2 == 0) %}\
+        {{ raise_exception('Roles must alternate user/assistant') }}{% endif %}\
+        {{ m['role'] + ': ' + m['content'] + '\n' }}{% endfor %}\
+        {% if add_generation_prompt %}{{ 'assistant: ' }}{% endif %}""");
+    Path file =
+        write(
+            dir,
+            "c.jsonl",
+            """
+            {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Yo"}]}
+            {"messages": [{"role": "assistant", "content": "Yo"}, {"role": "assistant", "content": "Yo"}]}
+            """);
+    try (ModelTokenizer strict = ModelTokenizer.load(model)) {
+      DataReport report =
+          DataPipeline.open(spec().skipBadRows(true).build(), List.of(file), List.of(), strict, 1)
+              .train()
+              .check();
+
+      assertThat(report.examples()).isEqualTo(1);
+      assertThat(report.skippedExamples())
+          .singleElement()
+          .asString()
+          .startsWith(
+              file
+                  + " line 2, field 'messages': the chat template rejects the conversation:"
+                  + " Roles must alternate user/assistant");
+    }
+  }
 }
