@@ -21,8 +21,9 @@ import java.util.SplittableRandom;
  * examples, then one timed pass over the whole file, as a training epoch reads it.
  *
  * <pre>
- * ./mvnw -q -pl bench -am compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -cp bench/target/classes:$(cat bench/target/cp.txt) dev.tune.bench.DataThroughput \
+ * ./mvnw -q -B -pl bench -am package -DskipTests -Dspotless.check.skip=true
+ * java -cp "bench/target/tune-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*" \
+ *     dev.tune.bench.DataThroughput \
  *     [TOKENIZER_DIR (default: the trainer's fixture tokenizer)] [ROWS (default 100000)]
  * </pre>
  */

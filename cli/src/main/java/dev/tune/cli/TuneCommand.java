@@ -3,6 +3,7 @@ package dev.tune.cli;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +27,9 @@ import picocli.CommandLine.ScopeType;
       InitCommand.class,
       ConfigCommand.class,
       DataCommand.class,
+      MergeCommand.class,
+      EvalCommand.class,
+      GenerateCommand.class,
       VersionCommand.class,
       CompletionCommand.class
     },
@@ -34,7 +38,10 @@ import picocli.CommandLine.ScopeType;
       "  tune init --provider vertex      write a commented tune.yaml for Vertex AI",
       "  tune config validate             check tune.yaml, every problem at once",
       "  tune config validate -o json     the same, as one JSON document on stdout",
-      "  tune data inspect data.jsonl     rows, format, a sample, token lengths",
+      "  tune data inspect data.jsonl --model M    rows, format, a sample, token lengths",
+      "  tune merge --base B --adapter A --out M   merge a LoRA adapter into B",
+      "  tune eval --model M --data eval.jsonl     loss and perplexity on texts",
+      "  tune generate --model M --prompt 'Hi'     continue a prompt",
       "  source <(tune completion)        tab completion in bash or zsh",
       "",
       "Exit codes: 0 ok, 2 bad input or usage, 3 auth, 4 not found,",
@@ -88,6 +95,11 @@ public final class TuneCommand {
   }
 
   public static void main(String[] args) {
+    if (Arrays.asList(args).contains("--verbose") || Arrays.asList(args).contains("-v")) {
+      // Must happen before the first logger exists: slf4j-simple reads its levels once.
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+      System.setProperty("org.slf4j.simpleLogger.log.ai.djl", "info");
+    }
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     System.exit(run(args, out, err, System.getenv()));

@@ -5,16 +5,16 @@ import java.util.regex.Matcher;
 
 /**
  * Where a model, a data set or any other artifact lives: a local file ({@code file://}), an S3
- * object ({@code s3://}), a Cloud Storage object ({@code gs://}) or a Hugging Face Hub repository
- * ({@code hf://org/name@revision}, {@code hf://datasets/org/name@revision}). A plain path is a
- * file.
+ * object ({@code s3://}), a Cloud Storage object ({@code gs://}), a Hugging Face Hub repository
+ * ({@code hf://org/name@revision}, {@code hf://datasets/org/name@revision}) or a file served over
+ * HTTPS ({@code https://}). A plain path is a file.
  *
  * <p>The {@code toString()} of every kind is its canonical URI text, which {@link #parse(String)}
  * reads back to an equal value.
  */
-public sealed interface ArtifactUri permits FileUri, S3Uri, GcsUri, HfUri {
+public sealed interface ArtifactUri permits FileUri, S3Uri, GcsUri, HfUri, HttpsUri {
 
-  /** The URI scheme: {@code file}, {@code s3}, {@code gs} or {@code hf}. */
+  /** The URI scheme: {@code file}, {@code s3}, {@code gs}, {@code hf} or {@code https}. */
   String scheme();
 
   /** A URI for {@code relative} (one or more {@code /}-separated segments) below this one. */
@@ -44,6 +44,12 @@ public sealed interface ArtifactUri permits FileUri, S3Uri, GcsUri, HfUri {
         case "s3" -> S3Uri.parseAfterScheme(trimmed, rest);
         case "gs" -> GcsUri.parseAfterScheme(trimmed, rest);
         case "hf" -> HfUri.parseAfterScheme(trimmed, rest);
+        case "https" -> HttpsUri.parseAfterScheme(trimmed);
+        case "http" ->
+            throw new InvalidArtifactUriException(
+                trimmed,
+                "the scheme 'http' is not supported: tune downloads over https:// only, so that"
+                    + " nobody on the way can change what it reads");
         default ->
             throw new InvalidArtifactUriException(
                 trimmed, "the scheme '" + scheme.group(1) + "' is not supported");

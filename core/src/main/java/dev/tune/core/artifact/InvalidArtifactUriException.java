@@ -6,8 +6,8 @@ import dev.tune.core.error.BadInputException;
 public final class InvalidArtifactUriException extends BadInputException {
   /** The forms tune accepts, for messages and docs. */
   public static final String ACCEPTED_FORMS =
-      "a path, file://PATH, s3://BUCKET/KEY, gs://BUCKET/OBJECT, hf://ORG/NAME@REVISION or"
-          + " hf://datasets/ORG/NAME@REVISION";
+      "a path, file://PATH, s3://BUCKET/KEY, gs://BUCKET/OBJECT, hf://ORG/NAME@REVISION,"
+          + " hf://datasets/ORG/NAME@REVISION or https://HOST/PATH";
 
   private final String text;
   private final String reason;

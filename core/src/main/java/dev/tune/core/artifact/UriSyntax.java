@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 /** Syntax shared by the artifact URI kinds. */
 final class UriSyntax {
   static final Pattern SCHEME = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*)://");
-  static final Pattern SCHEME_WITHOUT_SLASHES = Pattern.compile("(file|s3|gs|hf):(?!//)");
+  static final Pattern SCHEME_WITHOUT_SLASHES = Pattern.compile("(file|s3|gs|hf|https):(?!//)");
 
   private UriSyntax() {}
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tune.core.error.ErrorKind;
+import java.net.URI;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -88,9 +89,21 @@ class ArtifactUriTest {
     assertThat(uri).hasToString("hf://datasets/org/support-chats@v1.2/data/train.jsonl");
   }
 
+  @Test
+  void httpsUri() {
+    ArtifactUri uri = ArtifactUri.parse("https://example.com:8443/models/tiny/config.json?v=2");
+
+    assertThat(uri).isInstanceOf(HttpsUri.class);
+    assertThat(uri.scheme()).isEqualTo("https");
+    assertThat(((HttpsUri) uri).host()).isEqualTo("example.com");
+    assertThat(uri).hasToString("https://example.com:8443/models/tiny/config.json?v=2");
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
+        "https://example.com/a%20b/c.json",
+        "https://example.com",
         "s3://bucket-1/key/with spaces",
         "gs://bucket/o",
         "hf://org/name@main",
@@ -114,6 +127,10 @@ class ArtifactUriTest {
         .hasToString("hf://o/n@r/config.json");
     assertThat(ArtifactUri.parse("/tmp/out").resolve("adapter"))
         .hasToString("file:///tmp/out/adapter");
+    assertThat(ArtifactUri.parse("https://h.example/m/").resolve("config.json"))
+        .hasToString("https://h.example/m/config.json");
+    assertThat(ArtifactUri.parse("https://h.example?sig=1").resolve("/x"))
+        .hasToString("https://h.example/x");
   }
 
   @ParameterizedTest
@@ -137,6 +154,11 @@ class ArtifactUriTest {
         "hf://org/na--me|must not contain '--'",
         "hf://spaces/org/app|Spaces are not supported",
         "hf://org/name@bad~rev|the revision 'bad~rev'",
+        "https:example.com/x|'https:' must be followed by '//'",
+        "https:///x|the host name is missing",
+        "https://user:pw@example.com/x|must not contain a user name or password",
+        "https://example.com/x#part|must not contain a fragment",
+        "https://exa mple.com/x|not a valid URL",
       })
   void rejectsMalformedUrisWithReason(String text, String reason) {
     assertThatThrownBy(() -> ArtifactUri.parse(text, BASE))
@@ -156,6 +178,8 @@ class ArtifactUriTest {
     assertThatThrownBy(() -> new GcsUri("bkt", "/k"))
         .isInstanceOf(InvalidArtifactUriException.class);
     assertThatThrownBy(() -> HfUri.model("no-org", "main"))
+        .isInstanceOf(InvalidArtifactUriException.class);
+    assertThatThrownBy(() -> new HttpsUri(URI.create("http://example.com/x")))
         .isInstanceOf(InvalidArtifactUriException.class);
   }
 }

@@ -33,6 +33,10 @@ final class Codebook {
    */
   static Codebook binarySearch(float[] sortedValues) {
     checkSorted(sortedValues);
+    if (sortedValues.length != 256) {
+      throw new IllegalArgumentException(
+          "dQuantize searches 256 entries, got " + sortedValues.length);
+    }
     float[] t = new float[sortedValues.length - 1];
     for (int k = 0; k < t.length; k++) {
       float mid = (sortedValues[k] + sortedValues[k + 1]) * 0.5f;
@@ -72,14 +76,6 @@ final class Codebook {
 
   float[] values() {
     return values.clone();
-  }
-
-  float[] thresholds() {
-    return thresholds.clone();
-  }
-
-  int size() {
-    return values.length;
   }
 
   /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.tune.core.error.NotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -54,7 +55,7 @@ public final class CheckpointReader implements AutoCloseable {
    * an index exist (as transformers does).
    *
    * @throws InvalidSafetensorsException if a file or the index breaks the format
-   * @throws IllegalArgumentException if the directory holds neither file
+   * @throws NotFoundException if the directory holds neither file
    */
   public static CheckpointReader open(Path modelDir) {
     Path single = modelDir.resolve(SINGLE_FILE);
@@ -71,14 +72,10 @@ public final class CheckpointReader implements AutoCloseable {
     if (Files.isRegularFile(index)) {
       return openSharded(modelDir, index);
     }
-    throw new IllegalArgumentException(
-        "no "
-            + SINGLE_FILE
-            + " or "
-            + INDEX_FILE
-            + " in "
-            + modelDir
-            + ": not a safetensors checkpoint");
+    throw new NotFoundException(
+        "no " + SINGLE_FILE + " or " + INDEX_FILE + " in " + modelDir,
+        "Point tune at a Hugging Face model directory saved with safetensors (transformers'"
+            + " default since 4.30); convert .bin checkpoints with save_pretrained first.");
   }
 
   private static CheckpointReader openSharded(Path modelDir, Path index) {

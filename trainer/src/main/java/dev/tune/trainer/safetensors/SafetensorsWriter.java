@@ -1,5 +1,6 @@
 package dev.tune.trainer.safetensors;
 
+import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
@@ -131,6 +132,25 @@ public final class SafetensorsWriter {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write checkpoint to " + modelDir, e);
     }
+  }
+
+  /** {@link #writeFile(Path, Iterable)} for named arrays, each in its own type. */
+  public Path writeFile(Path file, Map<String, NDArray> arrays) {
+    return writeFile(file, sources(arrays));
+  }
+
+  /**
+   * {@link #writeCheckpoint(Path, Iterable)} for named arrays (in the map's order), each in its own
+   * type.
+   */
+  public List<Path> writeCheckpoint(Path modelDir, Map<String, NDArray> arrays) {
+    return writeCheckpoint(modelDir, sources(arrays));
+  }
+
+  private static List<TensorSource> sources(Map<String, NDArray> arrays) {
+    List<TensorSource> sources = new ArrayList<>(arrays.size());
+    arrays.forEach((name, array) -> sources.add(TensorSource.of(name, array)));
+    return sources;
   }
 
   private static List<TensorSource> collect(Iterable<? extends TensorSource> tensors) {

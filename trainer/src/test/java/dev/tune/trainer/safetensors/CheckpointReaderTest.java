@@ -3,6 +3,7 @@ package dev.tune.trainer.safetensors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tune.core.error.NotFoundException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -65,8 +66,9 @@ class CheckpointReaderTest {
   @Test
   void refusesADirectoryWithoutWeights() {
     assertThatThrownBy(() -> CheckpointReader.open(dir))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("no model.safetensors or model.safetensors.index.json in " + dir);
+        .isInstanceOf(NotFoundException.class)
+        .hasMessageContaining("no model.safetensors or model.safetensors.index.json in " + dir)
+        .satisfies(e -> assertThat(((NotFoundException) e).fix()).contains("save_pretrained"));
   }
 
   @Test

@@ -3,6 +3,8 @@ package dev.tune.trainer.safetensors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tune.core.error.ErrorKind;
+import dev.tune.core.error.TuneException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -36,7 +38,12 @@ class MalformedSafetensorsTest {
     return assertThatThrownBy(() -> SafetensorsFile.open(path).close())
         .isInstanceOf(InvalidSafetensorsException.class)
         .hasMessageStartingWith(path + ": ")
-        .satisfies(e -> assertThat(((InvalidSafetensorsException) e).path()).isEqualTo(path));
+        .satisfies(e -> assertThat(((InvalidSafetensorsException) e).path()).isEqualTo(path))
+        .satisfies(
+            e -> {
+              assertThat(((TuneException) e).kind()).isEqualTo(ErrorKind.BAD_INPUT);
+              assertThat(((TuneException) e).fix()).contains("download or export the checkpoint");
+            });
   }
 
   private static String f32(String name, String shape, long begin, long end) {

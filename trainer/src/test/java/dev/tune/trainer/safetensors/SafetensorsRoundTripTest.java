@@ -256,6 +256,24 @@ class SafetensorsRoundTripTest {
   }
 
   @Test
+  void writesAMapOfArraysInTheMapsOrder() {
+    try (NDArray a = manager.create(new float[] {1, 2, 3, 4});
+        NDArray b = manager.create(new int[] {5, 6, 7, 8})) {
+      Map<String, NDArray> arrays = new java.util.LinkedHashMap<>();
+      arrays.put("z.first", a);
+      arrays.put("a.second", b);
+      SafetensorsWriter.builder().maxShardBytes(16).build().writeCheckpoint(dir, arrays);
+      try (CheckpointReader reader = CheckpointReader.open(dir)) {
+        assertThat(reader.fileOf("z.first").getFileName().toString())
+            .isEqualTo("model-00001-of-00002.safetensors");
+        try (NDArray back = reader.load("a.second", manager)) {
+          assertThat(back.toIntArray()).containsExactly(5, 6, 7, 8);
+        }
+      }
+    }
+  }
+
+  @Test
   void aFailedWriteLeavesNeitherAHalfFileNorATemporaryOne() throws IOException {
     Path file = dir.resolve("x.safetensors");
     SafetensorsWriter.create()
