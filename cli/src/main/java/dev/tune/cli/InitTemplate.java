@@ -42,7 +42,7 @@ final class InitTemplate {
       data:
         train: data/train.jsonl             # JSON Lines; a path, s3://, gs:// or hf://datasets/...
         # eval: data/eval.jsonl             # evaluated every eval_steps
-        format: auto                        # auto | text | prompt_completion | chat
+        format: auto                        # auto | text | instruction | prompt_completion | chat
         max_seq_length: 1024                # longer examples are truncated
 
       training:

@@ -26,6 +26,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
       InitCommand.class,
       ConfigCommand.class,
+      DataCommand.class,
       MergeCommand.class,
       EvalCommand.class,
       GenerateCommand.class,
@@ -37,6 +38,7 @@ import picocli.CommandLine.ScopeType;
       "  tune init --provider vertex      write a commented tune.yaml for Vertex AI",
       "  tune config validate             check tune.yaml, every problem at once",
       "  tune config validate -o json     the same, as one JSON document on stdout",
+      "  tune data inspect data.jsonl --model M    rows, format, a sample, token lengths",
       "  tune merge --base B --adapter A --out M   merge a LoRA adapter into B",
       "  tune eval --model M --data eval.jsonl     loss and perplexity on texts",
       "  tune generate --model M --prompt 'Hi'     continue a prompt",

@@ -272,7 +272,8 @@ class TuneCommandTest {
   @Test
   void onlyWorkingCommandsAreShown() {
     assertThat(TuneCommand.commandLine(NOWHERE, NOWHERE, Map.of()).getSubcommands().keySet())
-        .containsExactly("init", "config", "merge", "eval", "generate", "version", "completion");
+        .containsExactly(
+            "init", "config", "data", "merge", "eval", "generate", "version", "completion");
   }
 
   @Test

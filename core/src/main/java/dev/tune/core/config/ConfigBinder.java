@@ -24,6 +24,7 @@ import dev.tune.core.train.QuantizationSpec;
 import dev.tune.core.train.Secret;
 import dev.tune.core.train.TrainSpec;
 import dev.tune.core.train.TrainingArguments;
+import dev.tune.core.train.TruncationSide;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -138,12 +139,40 @@ final class ConfigBinder {
   private Optional<DataSpec> data(Section s) {
     Optional<ArtifactUri> train = s.uri("train");
     Optional<ArtifactUri> eval = s.uri("eval");
-    DataFormat format = s.choice("format", DataFormat.class).orElse(DataFormat.AUTO);
-    int maxSeqLength = s.integer("max_seq_length").orElse(DataSpec.DEFAULT_MAX_SEQ_LENGTH);
+    Optional<DataFormat> format = s.choice("format", DataFormat.class);
+    Optional<Integer> maxSeqLength = s.integer("max_seq_length");
+    Optional<String> textField = s.string("text_field");
+    Optional<String> promptTemplate = s.string("prompt_template");
+    Optional<Double> evalSplit = s.number("eval_split");
+    Optional<Boolean> packing = s.bool("packing");
+    Optional<TruncationSide> truncationSide = s.choice("truncation_side", TruncationSide.class);
+    Optional<Boolean> dropLongRows = s.bool("drop_long_rows");
+    Optional<Boolean> skipBadRows = s.bool("skip_bad_rows");
+    Optional<Boolean> completionOnlyLoss = s.bool("completion_only_loss");
     if (!s.has("train")) {
-      s.missing("train", "the training data: a JSON Lines file as a path or URI");
+      s.missing(
+          "train",
+          "the training data: a JSON Lines, JSON, CSV, TSV or Parquet file, a directory or a"
+              + " glob, as a path or URI");
     }
-    return train.flatMap(t -> s.build(() -> new DataSpec(t, eval, format, maxSeqLength)));
+    return train.flatMap(
+        t ->
+            s.build(
+                () -> {
+                  DataSpec.Builder b = DataSpec.builder(t);
+                  eval.ifPresent(b::eval);
+                  format.ifPresent(b::format);
+                  maxSeqLength.ifPresent(b::maxSeqLength);
+                  textField.ifPresent(b::textField);
+                  promptTemplate.ifPresent(b::promptTemplate);
+                  evalSplit.ifPresent(b::evalSplit);
+                  packing.ifPresent(b::packing);
+                  truncationSide.ifPresent(b::truncationSide);
+                  dropLongRows.ifPresent(b::dropLongRows);
+                  skipBadRows.ifPresent(b::skipBadRows);
+                  completionOnlyLoss.ifPresent(b::completionOnlyLoss);
+                  return b.build();
+                }));
   }
 
   private Optional<TrainingArguments> training(Section s) {

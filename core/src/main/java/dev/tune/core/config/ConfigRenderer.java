@@ -72,6 +72,14 @@ final class ConfigRenderer {
     data.eval().ifPresent(e -> text(n, "data", "eval", e.toString()));
     n.put("format", Section.id(data.format()));
     n.put("max_seq_length", data.maxSeqLength());
+    data.textField().ifPresent(f -> text(n, "data", "text_field", f));
+    data.promptTemplate().ifPresent(t -> text(n, "data", "prompt_template", t));
+    n.put("eval_split", data.evalSplit());
+    n.put("packing", data.packing());
+    n.put("truncation_side", Section.id(data.truncationSide()));
+    n.put("drop_long_rows", data.dropLongRows());
+    n.put("skip_bad_rows", data.skipBadRows());
+    n.put("completion_only_loss", data.completionOnlyLoss());
   }
 
   private static void training(ObjectNode n, TrainingArguments t) {

@@ -13,6 +13,7 @@ import dev.tune.core.error.BadInputException;
 import dev.tune.core.provider.MachineSpec;
 import dev.tune.core.train.ComputeDtype;
 import dev.tune.core.train.DataFormat;
+import dev.tune.core.train.DataSpec;
 import dev.tune.core.train.LoraSpec;
 import dev.tune.core.train.LrSchedulerType;
 import dev.tune.core.train.Optimizer;
@@ -20,6 +21,7 @@ import dev.tune.core.train.QuantType;
 import dev.tune.core.train.QuantizationSpec;
 import dev.tune.core.train.TrainSpec;
 import dev.tune.core.train.TrainingArguments;
+import dev.tune.core.train.TruncationSide;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -634,5 +636,109 @@ class TuneConfigLoaderTest {
               assertThat(e.getMessage()).startsWith("tune.yaml has 4 problems:\n  tune.yaml:1:1:");
               assertThat(e.exitCode()).isEqualTo(2);
             });
+  }
+
+  @Test
+  void dataPipelineKeysAreReadWithTheirDefaults() {
+    DataSpec defaults = parse(MINIMAL).trainSpec().data();
+    assertThat(defaults.textField()).isEmpty();
+    assertThat(defaults.promptTemplate()).isEmpty();
+    assertThat(defaults.evalSplit()).isZero();
+    assertThat(defaults.packing()).isFalse();
+    assertThat(defaults.truncationSide()).isEqualTo(TruncationSide.RIGHT);
+    assertThat(defaults.dropLongRows()).isFalse();
+    assertThat(defaults.skipBadRows()).isFalse();
+    assertThat(defaults.completionOnlyLoss()).isTrue();
+
+    DataSpec data =
+        parse(
+                """
+                model:
+                  base: hf://TinyLlama/TinyLlama-1.1B-Chat-v1.0@main
+                data:
+                  train: data/*.jsonl
+                  format: instruction
+                  max_seq_length: 512
+                  text_field: example
+                  prompt_template: "Q: {instruction}\\nA: {response}"
+                  eval_split: 0.1
+                  packing: true
+                  truncation_side: left
+                  drop_long_rows: true
+                  skip_bad_rows: true
+                  completion_only_loss: false
+                output:
+                  name: tinyllama-support
+                """)
+            .trainSpec()
+            .data();
+
+    assertThat(data.train()).isEqualTo(new FileUri(DIR.resolve("data/*.jsonl")));
+    assertThat(data.format()).isEqualTo(DataFormat.INSTRUCTION);
+    assertThat(data.maxSeqLength()).isEqualTo(512);
+    assertThat(data.textField()).contains("example");
+    assertThat(data.promptTemplate()).contains("Q: {instruction}\nA: {response}");
+    assertThat(data.evalSplit()).isEqualTo(0.1);
+    assertThat(data.packing()).isTrue();
+    assertThat(data.truncationSide()).isEqualTo(TruncationSide.LEFT);
+    assertThat(data.dropLongRows()).isTrue();
+    assertThat(data.skipBadRows()).isTrue();
+    assertThat(data.completionOnlyLoss()).isFalse();
+  }
+
+  @Test
+  void badDataKeysPointAtTheirLine() {
+    List<ConfigProblem> problems =
+        problems(
+            """
+            model:
+              base: hf://TinyLlama/TinyLlama-1.1B-Chat-v1.0@main
+            data:
+              train: data/train.jsonl
+              eval: data/eval.jsonl
+              eval_split: 0.2
+              prompt_template: "no placeholder"
+              truncation_side: middle
+              packing: maybe
+            output:
+              name: tinyllama-support
+            """);
+
+    assertThat(problems)
+        .extracting(ConfigProblem::path, ConfigProblem::line)
+        .containsExactlyInAnyOrder(
+            tuple("data.truncation_side", 8),
+            tuple("data.packing", 9),
+            tuple("data.prompt_template", 7),
+            tuple("data.eval_split", 6));
+    assertThat(problems)
+        .filteredOn(p -> p.path().equals("data.eval_split"))
+        .singleElement()
+        .satisfies(p -> assertThat(p.allowed()).contains("0 when data.eval is set"));
+    assertThat(problems)
+        .filteredOn(p -> p.path().equals("data.truncation_side"))
+        .singleElement()
+        .satisfies(p -> assertThat(p.allowed()).isEqualTo("right, left"));
+  }
+
+  @Test
+  void dataKeysSurviveTheEffectiveJson() {
+    TuneConfig config =
+        parse(
+            """
+            model:
+              base: hf://TinyLlama/TinyLlama-1.1B-Chat-v1.0@main
+            data:
+              train: data/train.jsonl
+              packing: true
+              eval_split: 0.05
+              text_field: body
+              truncation_side: left
+            output:
+              name: tinyllama-support
+            """);
+
+    assertThat(parse(config.toJson()).trainSpec().data()).isEqualTo(config.trainSpec().data());
+    assertThat(config.trainSpec().data().packing()).isTrue();
   }
 }

@@ -139,4 +139,49 @@ class TrainSpecTest {
     assertThat(model.toString()).doesNotContain("hf_abc123").contains("****");
     assertThat(model.token().orElseThrow().value()).isEqualTo("hf_abc123");
   }
+
+  @Test
+  void dataSpecRulesAreReportedTogether() {
+    ArtifactUri train = ArtifactUri.parse("s3://bucket/train.jsonl");
+    assertThatThrownBy(
+            () ->
+                DataSpec.builder(train)
+                    .eval(ArtifactUri.parse("s3://bucket/eval.jsonl"))
+                    .evalSplit(0.1)
+                    .maxSeqLength(0)
+                    .textField(" ")
+                    .promptTemplate("### Instruction:\n{instruction}")
+                    .build())
+        .isInstanceOfSatisfying(
+            InvalidSpecException.class,
+            e ->
+                assertThat(e.violations())
+                    .extracting(SpecViolation::key)
+                    .containsExactly(
+                        "max_seq_length", "text_field", "prompt_template", "eval_split"));
+    assertThatThrownBy(() -> DataSpec.builder(train).evalSplit(1.0).build())
+        .isInstanceOfSatisfying(
+            InvalidSpecException.class,
+            e ->
+                assertThat(e.violations())
+                    .singleElement()
+                    .satisfies(v -> assertThat(v.expected()).contains("< 1")));
+  }
+
+  @Test
+  void dataSpecBuilderRoundTripsAndKeepsTheShortConstructor() {
+    ArtifactUri train = ArtifactUri.parse("s3://bucket/train.jsonl");
+    DataSpec spec =
+        DataSpec.builder(train)
+            .format(DataFormat.CHAT)
+            .packing(true)
+            .truncationSide(TruncationSide.LEFT)
+            .evalSplit(0.2)
+            .build();
+
+    assertThat(spec.toBuilder().build()).isEqualTo(spec);
+    assertThat(new DataSpec(train, Optional.empty(), DataFormat.AUTO, 1024))
+        .isEqualTo(DataSpec.of(train));
+    assertThat(DataSpec.of(train).completionOnlyLoss()).isTrue();
+  }
 }

@@ -14,7 +14,8 @@ import java.util.OptionalInt;
  *
  * <p>Query {@code i} sits at cache slot {@code past + i} and may attend key slot {@code j} when
  * {@code j <= past + i} (causal), {@code j > past + i - window} (Mistral's sliding window, as
- * transformers' {@code sliding_window_overlay}) and the padding mask keeps slot {@code j}.
+ * transformers' {@code sliding_window_overlay}), the padding mask keeps slot {@code j} and, for
+ * packed rows, slot {@code j} holds the same sample as slot {@code past + i} (block-diagonal).
  */
 public final class AttentionMask {
 
@@ -30,6 +31,24 @@ public final class AttentionMask {
       int query,
       int past,
       Optional<NDArray> paddingMask,
+      OptionalInt slidingWindow,
+      DataType dtype) {
+    return build(manager, batch, query, past, paddingMask, Optional.empty(), slidingWindow, dtype);
+  }
+
+  /**
+   * @param paddingMask {@code [batch, past + query]}, nonzero for real tokens; empty when no token
+   *     is padding
+   * @param sequenceIds {@code [batch, past + query]}, the sample each slot belongs to in a packed
+   *     row; a query sees only keys of its own sample. Empty when each row is one sample
+   */
+  public static NDArray build(
+      NDManager manager,
+      int batch,
+      int query,
+      int past,
+      Optional<NDArray> paddingMask,
+      Optional<NDArray> sequenceIds,
       OptionalInt slidingWindow,
       DataType dtype) {
     int keys = past + query;
@@ -55,6 +74,22 @@ public final class AttentionMask {
       allowed = allowed.logicalAnd(keep);
     } else {
       allowed = allowed.broadcast(batch, 1, query, keys);
+    }
+    if (sequenceIds.isPresent()) {
+      NDArray ids = sequenceIds.get();
+      Shape expected = new Shape(batch, keys);
+      if (!ids.getShape().equals(expected)) {
+        throw new IllegalArgumentException(
+            "sequence ids have shape "
+                + ids.getShape()
+                + ", expected "
+                + expected
+                + " (batch, cached + new tokens)");
+      }
+      NDArray onDevice = ids.toDevice(manager.getDevice(), false).toType(DataType.INT64, false);
+      NDArray keyIds = onDevice.reshape(batch, 1, 1, keys);
+      NDArray queryIds = onDevice.get(":, {}:", past).reshape(batch, 1, query, 1);
+      allowed = allowed.logicalAnd(queryIds.eq(keyIds));
     }
     // (allowed - 1) * -lowest: 0 where open, lowest where blocked.
     return allowed.toType(dtype, false).sub(1).mul(-lowest(dtype));

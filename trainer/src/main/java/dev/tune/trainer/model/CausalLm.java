@@ -156,6 +156,7 @@ public final class CausalLm implements AutoCloseable {
               seq,
               past,
               input.attentionMask(),
+              input.sequenceIds(),
               config.slidingWindow(),
               DataType.FLOAT32);
       AttentionContext context =

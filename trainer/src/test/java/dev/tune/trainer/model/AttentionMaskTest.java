@@ -69,4 +69,60 @@ class AttentionMaskTest {
           .hasMessageContaining("(1, 3)");
     }
   }
+
+  @Test
+  void sequenceIdsMakeTheCausalMaskBlockDiagonal() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      // One packed row: sample 0 at slots 0-1, sample 1 at slots 2-4.
+      NDArray ids = m.create(new long[] {0, 0, 1, 1, 1}, new Shape(1, 5));
+      NDArray mask =
+          AttentionMask.build(
+              m,
+              1,
+              5,
+              0,
+              Optional.empty(),
+              Optional.of(ids),
+              OptionalInt.empty(),
+              DataType.FLOAT32);
+      assertThat(row(mask, 0, 0)).containsExactly(0, NO, NO, NO, NO);
+      assertThat(row(mask, 0, 1)).containsExactly(0, 0, NO, NO, NO);
+      assertThat(row(mask, 0, 2)).containsExactly(NO, NO, 0, NO, NO);
+      assertThat(row(mask, 0, 3)).containsExactly(NO, NO, 0, 0, NO);
+      assertThat(row(mask, 0, 4)).containsExactly(NO, NO, 0, 0, 0);
+    }
+  }
+
+  @Test
+  void sequenceIdsOfQueriesAfterACacheAreTheLastOnes() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray ids = m.create(new long[] {3, 3, 4, 4}, new Shape(1, 4));
+      NDArray mask =
+          AttentionMask.build(
+              m,
+              1,
+              2,
+              2,
+              Optional.empty(),
+              Optional.of(ids),
+              OptionalInt.empty(),
+              DataType.FLOAT32);
+      assertThat(row(mask, 0, 0)).containsExactly(NO, NO, 0, NO);
+      assertThat(row(mask, 0, 1)).containsExactly(NO, NO, 0, 0);
+      NDArray wrong = m.create(new long[] {3, 3}, new Shape(1, 2));
+      assertThatThrownBy(
+              () ->
+                  AttentionMask.build(
+                      m,
+                      1,
+                      2,
+                      2,
+                      Optional.empty(),
+                      Optional.of(wrong),
+                      OptionalInt.empty(),
+                      DataType.FLOAT32))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("sequence ids have shape (1, 2), expected (1, 4)");
+    }
+  }
 }
