@@ -12,17 +12,15 @@ import dev.tune.core.storage.SerialListener;
 import dev.tune.core.storage.StorageBackend;
 import dev.tune.core.storage.StoredFile;
 import dev.tune.core.storage.http.BearerToken;
+import dev.tune.core.storage.http.HttpBackendBuilder;
 import dev.tune.core.storage.http.HttpTransfer;
 import dev.tune.core.storage.http.Origin;
-import dev.tune.core.storage.http.RetryPolicy;
 import dev.tune.core.train.Secret;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +28,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -62,9 +61,7 @@ public final class HfStorageBackend implements StorageBackend {
   private final String tokenSource;
   private final HubCache cache;
   private final boolean offline;
-  private final HttpClient givenClient;
-  private final RetryPolicy retry;
-  private final Duration requestTimeout;
+  private final Supplier<HttpTransfer> transfer;
   private final Optional<BadInputException> misconfigured;
   private HubApi api;
 
@@ -79,9 +76,7 @@ public final class HfStorageBackend implements StorageBackend {
     this.tokenSource = b.tokenSource;
     this.cache = new HubCache(b.cacheDir);
     this.offline = b.offline;
-    this.givenClient = b.client;
-    this.retry = b.retry;
-    this.requestTimeout = b.requestTimeout;
+    this.transfer = b.transfer();
     this.misconfigured = b.endpointProblem;
   }
 
@@ -110,8 +105,7 @@ public final class HfStorageBackend implements StorageBackend {
       throw misconfigured.get();
     }
     if (api == null) {
-      HttpClient client = givenClient != null ? givenClient : HttpTransfer.defaultClient();
-      api = new HubApi(endpoint, new HttpTransfer(client, retry, requestTimeout));
+      api = new HubApi(endpoint, transfer.get());
     }
     return api;
   }
@@ -342,18 +336,25 @@ public final class HfStorageBackend implements StorageBackend {
   }
 
   /** Builds an {@link HfStorageBackend}; not thread-safe. */
-  public static final class Builder {
+  public static final class Builder extends HttpBackendBuilder<Builder> {
     private String endpoint = DEFAULT_ENDPOINT;
     private Optional<Secret> token = Optional.empty();
     private String tokenSource = "the backend settings";
     private Path cacheDir = Path.of(System.getProperty("user.home"), ".cache", "tune", "hub");
     private boolean offline;
     private Optional<BadInputException> endpointProblem = Optional.empty();
-    private HttpClient client;
-    private RetryPolicy retry = RetryPolicy.defaults();
-    private Duration requestTimeout = Duration.ofSeconds(60);
 
     private Builder() {}
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
+
+    // The backend reads it here: lazyTransfer() is protected in another package.
+    private Supplier<HttpTransfer> transfer() {
+      return lazyTransfer();
+    }
 
     /**
      * Takes what {@code env} sets of {@code HF_ENDPOINT}, {@code HF_TOKEN}, {@code HF_HUB_CACHE},
@@ -430,23 +431,6 @@ public final class HfStorageBackend implements StorageBackend {
     /** Serve from the cache only, never asking the Hub. */
     public Builder offline(boolean offline) {
       this.offline = offline;
-      return this;
-    }
-
-    /** The client to use; it must not follow redirects itself. */
-    public Builder httpClient(HttpClient client) {
-      this.client = Objects.requireNonNull(client, "client");
-      return this;
-    }
-
-    public Builder retryPolicy(RetryPolicy retry) {
-      this.retry = Objects.requireNonNull(retry, "retry");
-      return this;
-    }
-
-    /** How long to wait for an answer's headers, and for the next bytes of a body. */
-    public Builder requestTimeout(Duration timeout) {
-      this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 

@@ -9,22 +9,20 @@ import dev.tune.core.storage.FileProgress;
 import dev.tune.core.storage.LocalFiles;
 import dev.tune.core.storage.StorageBackend;
 import dev.tune.core.storage.StoredFile;
+import dev.tune.core.storage.http.HttpBackendBuilder;
 import dev.tune.core.storage.http.HttpErrorMapper;
 import dev.tune.core.storage.http.HttpTransfer;
 import dev.tune.core.storage.http.HttpTransfer.Call;
 import dev.tune.core.storage.http.HttpTransfer.Download;
 import dev.tune.core.storage.http.HttpTransfer.Downloaded;
 import dev.tune.core.storage.http.HttpTransfer.Head;
-import dev.tune.core.storage.http.RetryPolicy;
 import java.io.IOException;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -50,14 +48,7 @@ public final class HttpsStorageBackend implements StorageBackend {
 
   private HttpsStorageBackend(Builder b) {
     this.cacheDir = b.cacheDir.toAbsolutePath().normalize();
-    HttpClient given = b.client;
-    RetryPolicy retry = b.retry;
-    Duration timeout = b.requestTimeout;
-    this.transfer =
-        memoize(
-            () ->
-                new HttpTransfer(
-                    given != null ? given : HttpTransfer.defaultClient(), retry, timeout));
+    this.transfer = b.transfer();
   }
 
   public static Builder builder() {
@@ -167,53 +158,29 @@ public final class HttpsStorageBackend implements StorageBackend {
     }
   }
 
-  private static <T> Supplier<T> memoize(Supplier<T> supplier) {
-    return new Supplier<>() {
-      private T value;
-
-      @Override
-      public synchronized T get() {
-        if (value == null) {
-          value = supplier.get();
-        }
-        return value;
-      }
-    };
-  }
-
   @Override
   public String toString() {
     return "HttpsStorageBackend[cache=" + cacheDir + "]";
   }
 
   /** Builds an {@link HttpsStorageBackend}; not thread-safe. */
-  public static final class Builder {
+  public static final class Builder extends HttpBackendBuilder<Builder> {
     private Path cacheDir = Path.of(System.getProperty("user.home"), ".cache", "tune", "https");
-    private HttpClient client;
-    private RetryPolicy retry = RetryPolicy.defaults();
-    private Duration requestTimeout = Duration.ofSeconds(60);
 
     private Builder() {}
 
+    @Override
+    protected Builder self() {
+      return this;
+    }
+
+    // The backend reads it here: lazyTransfer() is protected in another package.
+    private Supplier<HttpTransfer> transfer() {
+      return lazyTransfer();
+    }
+
     public Builder cacheDir(Path dir) {
       this.cacheDir = Objects.requireNonNull(dir, "dir");
-      return this;
-    }
-
-    /** The client to use; it must not follow redirects itself. */
-    public Builder httpClient(HttpClient client) {
-      this.client = Objects.requireNonNull(client, "client");
-      return this;
-    }
-
-    public Builder retryPolicy(RetryPolicy retry) {
-      this.retry = Objects.requireNonNull(retry, "retry");
-      return this;
-    }
-
-    /** How long to wait for an answer's headers, and for the next bytes of a body. */
-    public Builder requestTimeout(Duration timeout) {
-      this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 
