@@ -1,6 +1,5 @@
 package dev.tune.core.artifact;
 
-import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -10,43 +9,26 @@ import java.util.regex.Pattern;
  * @param object the object name or prefix, without a leading slash; empty for the bucket root
  */
 public record GcsUri(String bucket, String object) implements ArtifactUri {
+  private static final BucketStyle STYLE = new BucketStyle("gs", "object", "the object name");
+
   // Cloud Storage bucket naming rules; names with dots may be up to 222 characters, with each
   // dot-separated part at most 63.
   private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]");
 
   public GcsUri {
-    Objects.requireNonNull(bucket, "bucket");
-    Objects.requireNonNull(object, "object");
-    String problem = bucketProblem(bucket);
-    if (problem != null) {
-      throw new InvalidArtifactUriException("gs://" + bucket + "/" + object, problem);
-    }
-    if (object.startsWith("/")) {
-      throw new InvalidArtifactUriException(
-          "gs://" + bucket + "/" + object, "the object name must not start with '/'");
-    }
+    STYLE.check(bucket, object, GcsUri::bucketProblem);
   }
 
   static GcsUri parseAfterScheme(String text, String rest) {
-    int slash = rest.indexOf('/');
-    String bucket = slash < 0 ? rest : rest.substring(0, slash);
-    String object = slash < 0 ? "" : rest.substring(slash + 1);
-    try {
-      return new GcsUri(bucket, object);
-    } catch (InvalidArtifactUriException e) {
-      throw new InvalidArtifactUriException(text, e.reason());
-    }
+    return STYLE.parseAfterScheme(text, rest, GcsUri::new);
   }
 
   private static String bucketProblem(String bucket) {
-    if (bucket.isEmpty()) {
-      return "the bucket name is missing";
-    }
-    if (!BUCKET.matcher(bucket).matches()) {
-      return "the bucket name '"
-          + bucket
-          + "' must be 3 to 63 lower-case letters, digits, dots, hyphens and underscores,"
-          + " starting and ending with a letter or digit";
+    String shape =
+        BucketStyle.shapeProblem(
+            bucket, BUCKET, "lower-case letters, digits, dots, hyphens and underscores");
+    if (shape != null) {
+      return shape;
     }
     boolean dotted = bucket.contains(".");
     if (!dotted && bucket.length() > 63) {
@@ -67,7 +49,7 @@ public record GcsUri(String bucket, String object) implements ArtifactUri {
 
   @Override
   public String scheme() {
-    return "gs";
+    return STYLE.scheme();
   }
 
   @Override
@@ -77,6 +59,6 @@ public record GcsUri(String bucket, String object) implements ArtifactUri {
 
   @Override
   public String toString() {
-    return object.isEmpty() ? "gs://" + bucket : "gs://" + bucket + "/" + object;
+    return STYLE.text(bucket, object);
   }
 }
