@@ -3,12 +3,11 @@ package dev.tune.container.serve;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.tune.trainer.model.CausalLm;
 import dev.tune.trainer.model.DecoderCache;
-import dev.tune.trainer.model.ForwardInput;
 import dev.tune.trainer.model.generation.FinishReason;
 import dev.tune.trainer.model.generation.GenerationResult;
+import dev.tune.trainer.model.generation.LeftPaddedBatch;
 import dev.tune.trainer.model.generation.TokenSampler;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,9 +21,9 @@ import java.util.function.LongSupplier;
  * and deadline: one prefill of the left-padded prompts, then one token per step for the whole batch
  * on a key/value cache. A sequence's result completes the step it ends, not when the batch ends.
  *
- * <p>Padding, attention mask and positions follow {@link
- * dev.tune.trainer.model.generation.Generator}, so a greedy sequence decoded alone gives the
- * Generator's tokens. Not thread-safe: one thread decodes.
+ * <p>Padding, attention mask and positions come from the {@link LeftPaddedBatch} that {@link
+ * dev.tune.trainer.model.generation.Generator} uses too, so a greedy sequence decoded alone gives
+ * the Generator's tokens. Not thread-safe: one thread decodes.
  */
 public final class BatchDecoder {
 
@@ -77,46 +76,16 @@ public final class BatchDecoder {
 
   private int run(List<Row> rows) {
     int batch = rows.size();
-    int longest = rows.stream().mapToInt(r -> r.sequence.promptLength()).max().orElseThrow();
-    boolean padded = rows.stream().anyMatch(r -> r.sequence.promptLength() != longest);
     int vocab = model.config().vocabSize();
-
-    List<long[]> mask = new ArrayList<>(batch);
-    long[] nextPosition = new long[batch];
-    long[] ids = new long[batch * longest];
-    long[] positions = new long[batch * longest];
-    for (int b = 0; b < batch; b++) {
-      long[] prompt = rows.get(b).sequence.prompt();
-      int pad = longest - prompt.length;
-      long[] row = new long[longest];
-      for (int t = 0; t < longest; t++) {
-        boolean real = t >= pad;
-        ids[b * longest + t] = real ? prompt[t - pad] : padId;
-        row[t] = real ? 1 : 0;
-        // transformers: cumsum(mask) - 1, with padded slots set to 1.
-        positions[b * longest + t] = real ? t - pad : 1;
-      }
-      mask.add(row);
-      nextPosition[b] = prompt.length;
-    }
+    LeftPaddedBatch inputs =
+        LeftPaddedBatch.of(rows.stream().map(r -> r.sequence.prompt()).toList(), padId);
 
     int generated = 0;
     try (NDManager manager = model.manager().newSubManager();
         DecoderCache cache = model.newCache()) {
-      int length = longest;
       float[] logits;
       try (NDManager step = manager.newSubManager()) {
-        ForwardInput input =
-            ForwardInput.of(step.create(ids, new Shape(batch, longest)))
-                .withCache(cache)
-                .withLastPositionOnly();
-        if (padded) {
-          input =
-              input
-                  .withAttentionMask(step.create(flatten(mask), new Shape(batch, length)))
-                  .withPositionIds(step.create(positions, new Shape(batch, longest)));
-        }
-        logits = hostLogits(model.forward(input));
+        logits = hostLogits(model.forward(inputs.prefill(step, cache)));
       }
       while (true) {
         long[] next = new long[batch];
@@ -137,24 +106,8 @@ public final class BatchDecoder {
         if (!anyLeft) {
           return generated;
         }
-        length++;
-        long[] stepPositions = new long[batch];
-        for (int b = 0; b < batch; b++) {
-          mask.set(b, append(mask.get(b), 1));
-          stepPositions[b] = nextPosition[b]++;
-        }
         try (NDManager step = manager.newSubManager()) {
-          ForwardInput input =
-              ForwardInput.of(step.create(next, new Shape(batch, 1)))
-                  .withCache(cache)
-                  .withLastPositionOnly();
-          if (padded) {
-            input =
-                input
-                    .withAttentionMask(step.create(flatten(mask), new Shape(batch, length)))
-                    .withPositionIds(step.create(stepPositions, new Shape(batch, 1)));
-          }
-          logits = hostLogits(model.forward(input));
+          logits = hostLogits(model.forward(inputs.step(step, cache, next)));
         }
       }
     }
@@ -181,21 +134,6 @@ public final class BatchDecoder {
 
   private static float[] hostLogits(NDArray logits) {
     return logits.toType(DataType.FLOAT32, false).toFloatArray();
-  }
-
-  private static long[] append(long[] row, long value) {
-    long[] longer = Arrays.copyOf(row, row.length + 1);
-    longer[row.length] = value;
-    return longer;
-  }
-
-  private static long[] flatten(List<long[]> rows) {
-    int width = rows.get(0).length;
-    long[] flat = new long[rows.size() * width];
-    for (int r = 0; r < rows.size(); r++) {
-      System.arraycopy(rows.get(r), 0, flat, r * width, width);
-    }
-    return flat;
   }
 
   /** The decoding state of one sequence. */

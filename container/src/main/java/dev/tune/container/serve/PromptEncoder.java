@@ -1,14 +1,12 @@
 package dev.tune.container.serve;
 
 import dev.tune.core.error.TuneException;
-import dev.tune.trainer.model.GenerationConfig;
+import dev.tune.trainer.model.generation.GenerationDefaults;
 import dev.tune.trainer.model.generation.SamplingParams;
 import dev.tune.trainer.tokenizer.ChatRequest;
 import dev.tune.trainer.tokenizer.ModelTokenizer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -18,17 +16,14 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class PromptEncoder {
 
-  /** transformers' defaults where neither the request nor generation_config.json says. */
-  private static final int DEFAULT_TOP_K = 50;
-
-  private static final double DEFAULT_TOP_P = 1.0;
-
   private final ServedModel served;
   private final ServerLimits limits;
+  private final GenerationDefaults defaults;
 
   public PromptEncoder(ServedModel served, ServerLimits limits) {
     this.served = served;
     this.limits = limits;
+    this.defaults = GenerationDefaults.of(served.generationConfig());
   }
 
   /** A prompt ready to decode: its token ids and how to sample its continuation. */
@@ -110,29 +105,17 @@ public final class PromptEncoder {
                 + " new tokens or shorten the prompt");
       }
     } else {
-      int fallback =
-          defaults()
-              .map(GenerationConfig::maxNewTokens)
-              .filter(OptionalInt::isPresent)
-              .map(OptionalInt::getAsInt)
-              .orElse(limits.defaultNewTokens());
+      int fallback = defaults.maxNewTokens().orElse(limits.defaultNewTokens());
       maxTokens = Math.min(Math.min(fallback, limits.maxNewTokens()), room);
     }
-    double temperature = options.temperature().orElse(defaultTemperature());
     SamplingParams params;
     try {
       params =
           new SamplingParams(
               maxTokens,
-              temperature,
-              options
-                  .topK()
-                  .orElse(
-                      defaults().map(g -> g.topK().orElse(DEFAULT_TOP_K)).orElse(DEFAULT_TOP_K)),
-              options
-                  .topP()
-                  .orElse(
-                      defaults().map(g -> g.topP().orElse(DEFAULT_TOP_P)).orElse(DEFAULT_TOP_P)),
+              options.temperature().orElse(defaults.temperature()),
+              options.topK().orElse(defaults.topK()),
+              options.topP().orElse(defaults.topP()),
               options.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong()),
               served.eosTokenIds());
     } catch (TuneException e) {
@@ -140,18 +123,6 @@ public final class PromptEncoder {
       throw ApiError.badRequest(which + ": " + e.getMessage() + "; " + e.fix());
     }
     return new Encoded(ids, params);
-  }
-
-  /** Greedy unless generation_config.json samples, as transformers' generate() behaves. */
-  private double defaultTemperature() {
-    return defaults()
-        .filter(GenerationConfig::doSample)
-        .map(g -> g.temperature().orElse(1.0))
-        .orElse(0.0);
-  }
-
-  private Optional<GenerationConfig> defaults() {
-    return served.generationConfig();
   }
 
   private long[] tokens(PromptInput input, String which) {

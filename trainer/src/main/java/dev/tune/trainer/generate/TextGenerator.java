@@ -2,7 +2,7 @@ package dev.tune.trainer.generate;
 
 import dev.tune.core.error.BadInputException;
 import dev.tune.trainer.inference.InferenceModel;
-import dev.tune.trainer.model.GenerationConfig;
+import dev.tune.trainer.model.generation.GenerationDefaults;
 import dev.tune.trainer.model.generation.GenerationResult;
 import dev.tune.trainer.model.generation.Generator;
 import dev.tune.trainer.model.generation.SamplingParams;
@@ -12,7 +12,6 @@ import dev.tune.trainer.tokenizer.ModelTokenizer;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -20,18 +19,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * Continues prompts with a model's key/value-cached {@link Generator}: tokenize (or render the chat
  * template), decode until an end-of-sequence id or the length limit, detokenize the new tokens.
  *
- * <p>Settings a request leaves empty come from the model's {@code generation_config.json}, else
- * from transformers' defaults: greedy unless the config says {@code do_sample} (then its
- * temperature, default 1.0), {@code top_k} 50, {@code top_p} 1.0; at most {@value
- * #DEFAULT_MAX_NEW_TOKENS} new tokens; a fresh random seed. Generation stops at the ids of {@link
- * ModelTokenizer#eosTokenIds()}.
+ * <p>Settings a request leaves empty come from the model's {@link GenerationDefaults} (its {@code
+ * generation_config.json}, else transformers' defaults); at most {@value #DEFAULT_MAX_NEW_TOKENS}
+ * new tokens where the config sets no limit; a fresh random seed. Generation stops at the ids of
+ * {@link ModelTokenizer#eosTokenIds()}.
  */
 public final class TextGenerator {
 
   /** New tokens when neither the request nor the model's generation config says. */
   public static final int DEFAULT_MAX_NEW_TOKENS = 256;
-
-  private static final int TRANSFORMERS_TOP_K = 50;
 
   private final InferenceModel model;
   private final Generator generator;
@@ -81,30 +77,12 @@ public final class TextGenerator {
 
   /** The sampling settings of {@code request}, its gaps filled as the class describes. */
   public SamplingParams samplingParams(GenerateRequest request) {
-    Optional<GenerationConfig> defaults = model.generationConfig();
-    boolean doSample = defaults.map(GenerationConfig::doSample).orElse(false);
-    double temperature =
-        request
-            .temperature()
-            .orElseGet(() -> doSample ? defaults.get().temperature().orElse(1.0) : 0.0);
-    int topK =
-        request
-            .topK()
-            .orElseGet(
-                () ->
-                    defaults
-                        .map(g -> g.topK().orElse(TRANSFORMERS_TOP_K))
-                        .orElse(TRANSFORMERS_TOP_K));
-    double topP =
-        request.topP().orElseGet(() -> defaults.map(g -> g.topP().orElse(1.0)).orElse(1.0));
+    GenerationDefaults defaults = GenerationDefaults.of(model.generationConfig());
+    double temperature = request.temperature().orElse(defaults.temperature());
+    int topK = request.topK().orElse(defaults.topK());
+    double topP = request.topP().orElse(defaults.topP());
     int maxNewTokens =
-        request
-            .maxNewTokens()
-            .orElseGet(
-                () ->
-                    defaults
-                        .map(g -> g.maxNewTokens().orElse(DEFAULT_MAX_NEW_TOKENS))
-                        .orElse(DEFAULT_MAX_NEW_TOKENS));
+        request.maxNewTokens().orElse(defaults.maxNewTokens().orElse(DEFAULT_MAX_NEW_TOKENS));
     long seed = request.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
     Set<Integer> eos = new LinkedHashSet<>();
     for (long id : model.tokenizer().eosTokenIds()) {

@@ -3,11 +3,9 @@ package dev.tune.trainer.model.generation;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.tune.core.error.BadInputException;
 import dev.tune.trainer.model.CausalLm;
 import dev.tune.trainer.model.DecoderCache;
-import dev.tune.trainer.model.ForwardInput;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -39,14 +37,11 @@ public final class Generator {
       return List.of();
     }
     int batch = prompts.size();
-    int longest = 0;
     for (long[] p : prompts) {
       if (p.length == 0) {
         throw new BadInputException("a prompt needs at least one token", "send a non-empty prompt");
       }
-      longest = Math.max(longest, p.length);
     }
-    boolean padded = prompts.stream().anyMatch(p -> p.length != prompts.get(0).length);
     int vocab = model.config().vocabSize();
 
     long[][] out = new long[batch][params.maxNewTokens()];
@@ -54,43 +49,13 @@ public final class Generator {
     boolean[] finished = new boolean[batch];
     TokenSampler sampler = new TokenSampler(params);
     SplittableRandom random = new SplittableRandom(params.seed());
-
-    // Host-side running state: mask over all positions so far, next position per row.
-    List<long[]> mask = new ArrayList<>();
-    long[] nextPosition = new long[batch];
-    long[] ids = new long[batch * longest];
-    long[] positions = new long[batch * longest];
-    for (int b = 0; b < batch; b++) {
-      long[] p = prompts.get(b);
-      int pad = longest - p.length;
-      long[] row = new long[longest];
-      for (int t = 0; t < longest; t++) {
-        boolean real = t >= pad;
-        ids[b * longest + t] = real ? p[t - pad] : padId;
-        row[t] = real ? 1 : 0;
-        // transformers: cumsum(mask) - 1, with padded slots set to 1.
-        positions[b * longest + t] = real ? t - pad : 1;
-      }
-      mask.add(row);
-      nextPosition[b] = p.length;
-    }
+    LeftPaddedBatch inputs = LeftPaddedBatch.of(prompts, padId);
 
     try (NDManager manager = model.manager().newSubManager();
         DecoderCache cache = model.newCache()) {
-      int length = longest;
       float[] logits;
       try (NDManager step = manager.newSubManager()) {
-        ForwardInput input =
-            ForwardInput.of(step.create(ids, new Shape(batch, longest)))
-                .withCache(cache)
-                .withLastPositionOnly();
-        if (padded) {
-          input =
-              input
-                  .withAttentionMask(step.create(flatten(mask), new Shape(batch, length)))
-                  .withPositionIds(step.create(positions, new Shape(batch, longest)));
-        }
-        logits = lastLogits(model.forward(input));
+        logits = lastLogits(model.forward(inputs.prefill(step, cache)));
       }
       for (int s = 0; s < params.maxNewTokens(); s++) {
         long[] next = new long[batch];
@@ -109,24 +74,8 @@ public final class Generator {
         if (allTrue(finished) || s == params.maxNewTokens() - 1) {
           break;
         }
-        length++;
-        long[] stepPositions = new long[batch];
-        for (int b = 0; b < batch; b++) {
-          mask.set(b, append(mask.get(b), 1));
-          stepPositions[b] = nextPosition[b]++;
-        }
         try (NDManager step = manager.newSubManager()) {
-          ForwardInput input =
-              ForwardInput.of(step.create(next, new Shape(batch, 1)))
-                  .withCache(cache)
-                  .withLastPositionOnly();
-          if (padded) {
-            input =
-                input
-                    .withAttentionMask(step.create(flatten(mask), new Shape(batch, length)))
-                    .withPositionIds(step.create(stepPositions, new Shape(batch, 1)));
-          }
-          logits = lastLogits(model.forward(input));
+          logits = lastLogits(model.forward(inputs.step(step, cache, next)));
         }
       }
     }
@@ -151,20 +100,5 @@ public final class Generator {
       }
     }
     return true;
-  }
-
-  private static long[] append(long[] row, long value) {
-    long[] longer = Arrays.copyOf(row, row.length + 1);
-    longer[row.length] = value;
-    return longer;
-  }
-
-  private static long[] flatten(List<long[]> rows) {
-    int width = rows.get(0).length;
-    long[] flat = new long[rows.size() * width];
-    for (int r = 0; r < rows.size(); r++) {
-      System.arraycopy(rows.get(r), 0, flat, r * width, width);
-    }
-    return flat;
   }
 }
