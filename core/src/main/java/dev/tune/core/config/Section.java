@@ -121,39 +121,38 @@ final class Section {
   }
 
   Optional<Integer> integer(String key) {
-    return value(key)
-        .flatMap(v -> scalar(key, v, "an integer"))
-        .flatMap(
-            s -> {
-              String text = s.text().strip();
-              if (INTEGER.matcher(text).matches()) {
-                try {
-                  return Optional.of(Integer.parseInt(text));
-                } catch (NumberFormatException e) {
-                  problem(key, s, "is too large", "an integer between -2147483648 and 2147483647");
-                  return Optional.empty();
-                }
-              }
-              problem(key, s, "is not an integer", "an integer");
-              return Optional.empty();
-            });
+    return wholeNumber(
+            key,
+            Integer.MIN_VALUE,
+            Integer.MAX_VALUE,
+            "an integer between -2147483648 and 2147483647")
+        .map(Long::intValue);
   }
 
   Optional<Long> longInteger(String key) {
+    return wholeNumber(key, Long.MIN_VALUE, Long.MAX_VALUE, "a 64-bit integer");
+  }
+
+  /** An integer scalar within [min, max]; out of range is reported as too large. */
+  private Optional<Long> wholeNumber(String key, long min, long max, String range) {
     return value(key)
         .flatMap(v -> scalar(key, v, "an integer"))
         .flatMap(
             s -> {
               String text = s.text().strip();
-              if (INTEGER.matcher(text).matches()) {
-                try {
-                  return Optional.of(Long.parseLong(text));
-                } catch (NumberFormatException e) {
-                  problem(key, s, "is too large", "a 64-bit integer");
-                  return Optional.empty();
-                }
+              if (!INTEGER.matcher(text).matches()) {
+                problem(key, s, "is not an integer", "an integer");
+                return Optional.empty();
               }
-              problem(key, s, "is not an integer", "an integer");
+              try {
+                long parsed = Long.parseLong(text);
+                if (parsed >= min && parsed <= max) {
+                  return Optional.of(parsed);
+                }
+              } catch (NumberFormatException e) {
+                // beyond 64 bits: reported below like any other out-of-range value
+              }
+              problem(key, s, "is too large", range);
               return Optional.empty();
             });
   }
