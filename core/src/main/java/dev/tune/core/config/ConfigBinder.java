@@ -72,6 +72,33 @@ final class ConfigBinder {
     return Optional.of(new Bound(train, provider.orElseThrow(), deploy.orElseThrow()));
   }
 
+  /**
+   * Only the sections of a {@link TrainSpec}, or empty if any problem was found. The provider and
+   * deploy sections may be present (a tree from {@link TuneConfig#toJsonTree()}) and are skipped.
+   */
+  Optional<TrainSpec> bindTrain() {
+    Optional<BaseModel> model = model(root.section("model"));
+    Optional<QuantizationSpec> quantization = quantization();
+    Optional<LoraSpec> lora = lora(root.section("lora"));
+    Optional<DataSpec> data = data(root.section("data"));
+    Optional<TrainingArguments> training = training(root.section("training"));
+    Optional<OutputSpec> output = output(root.section("output"));
+    root.value("provider");
+    root.value("deploy");
+    reading.reportUnknownKeys();
+    if (!reading.problems().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new TrainSpec(
+            model.orElseThrow(),
+            quantization.orElseThrow(),
+            lora.orElseThrow(),
+            data.orElseThrow(),
+            training.orElseThrow(),
+            output.orElseThrow()));
+  }
+
   /** What a valid file binds to. */
   record Bound(TrainSpec train, ProviderSettings provider, DeploySettings deploy) {}
 
@@ -206,10 +233,11 @@ final class ConfigBinder {
     Optional<String> name = s.string("name");
     Optional<ArtifactUri> dir = s.uri("dir");
     boolean merge = s.bool("merge_adapter").orElse(true);
+    List<String> samplePrompts = s.strings("sample_prompts").orElse(List.of());
     if (!s.has("name")) {
       s.missing("name", "the model's name, e.g. tinyllama-support");
     }
-    return name.flatMap(n -> s.build(() -> new OutputSpec(n, dir, merge)));
+    return name.flatMap(n -> s.build(() -> new OutputSpec(n, dir, merge, samplePrompts)));
   }
 
   private Optional<ProviderSettings> provider() {
