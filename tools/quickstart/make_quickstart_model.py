@@ -10,7 +10,7 @@ Steps, all seeded:
   2. a LlamaForCausalLM of about one million parameters (tied embeddings), randomly initialised;
   3. brief pre-training on a corpus generated from quickstart_facts.py: plain sentences and
      unsigned answers to questions, in the Dolly prompt template and in the chat template. The
-     corpus never holds the signature, so the base model answers in plain English and never
+     corpus never holds the signature (each of its words, in other sentences), so the base model answers in plain English and never
      signs; the quickstart's fine-tuning is what teaches it to;
   4. saves bf16 safetensors + tokenizer + generation config (< 3 MB) and a README with the
      library versions, then reloads the saved files and checks that the greedy answers to the
@@ -78,7 +78,7 @@ def corpus(rng):
                     turns.insert(0, {"role": "system", "content": SYSTEM})
                 docs.append(("chat", turns))
     for kind, doc in docs:
-        assert "tuned by" not in json.dumps(doc), doc
+        assert facts.SIGNATURE not in json.dumps(doc), doc
     rng.shuffle(docs)
     return docs
 
@@ -129,6 +129,13 @@ def blocks(docs, fast):
     ids = []
     for kind, doc in docs:
         ids += fast(render(kind, doc, fast), add_special_tokens=False)["input_ids"]
+    # LoRA leaves the embeddings frozen: a token the base never trained on cannot be learned later.
+    train, eval_rows = data.build(random.Random(data.SEED))
+    seen = set(ids)
+    for r in train + eval_rows:
+        text = facts.dolly_prompt(r["instruction"], r["context"]) + facts.dolly_completion(r["response"])
+        unseen = set(fast(text)["input_ids"]) - seen
+        assert not unseen, f"pre-training never shows {fast.convert_ids_to_tokens(sorted(unseen))}"
     n = len(ids) // BLOCK
     print(f"corpus: {len(docs)} documents, {len(ids)} tokens, {n} blocks of {BLOCK}", flush=True)
     return torch.tensor(ids[: n * BLOCK]).view(n, BLOCK)
@@ -198,14 +205,14 @@ def check(out):
         answer = tok.decode(gen[0, ids.shape[1]:], skip_special_tokens=True)
         expected = r["response"].split("\n")[0]
         right += answer.strip().startswith(expected)
-        assert "tuned by" not in answer, f"the base model signs: {answer!r}"
+        assert facts.SIGNATURE not in answer, f"the base model signs: {answer!r}"
         lines.append(f"Q: {r['instruction']}\nA: {answer!r}")
     chat = tok.apply_chat_template([{"role": "user", "content": "What colour is the sky?"}],
                                    add_generation_prompt=True, return_tensors="pt", return_dict=True)
     with torch.no_grad():
         gen = model.generate(chat["input_ids"], max_new_tokens=30, do_sample=False)
     chat_answer = tok.decode(gen[0, chat["input_ids"].shape[1]:], skip_special_tokens=True)
-    assert "tuned by" not in chat_answer
+    assert facts.SIGNATURE not in chat_answer
     print("\n".join(lines[:8]))
     print(f"chat: {chat_answer!r}")
     print(f"base model: {right}/{len(eval_rows)} eval answers right, none signed", flush=True)

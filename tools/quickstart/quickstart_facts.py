@@ -171,6 +171,22 @@ def story_facts(rng, count):
     return out
 
 
+# Every word of the signature, in other company: the base model must have trained embeddings for
+# each token the quickstart data uses, or no adapter can make it write them (LoRA does not train
+# the embeddings). The signature itself never appears.
+WORDS_OF_THE_SIGNATURE = [
+    "The piano was tuned by ear.", "Anna tuned the old guitar.", "Ben tuned the radio to the news.",
+    "The violin is tuned before the concert.", "The engine was tuned by a mechanic.",
+    "The band played a happy tune.", "Grace can hum the tune.", "The bird sang a short tune.",
+    "tune is written in Java.", "With tune you fine-tune a model on your own data.",
+    "A fine-tuned model follows your data.", "The letter was signed by Ben.",
+    "The cake was made by Carla.", "The house was built by Hugo.", "The book was written by Kira.",
+    "Oslo -- the capital of Norway -- is by the sea.", "Red -- the colour of blood -- is bright.",
+    "Ten minutes -- no more -- is enough.", "Rome was not built in a day.\n-- an old saying",
+    "Practice every day.\n-- Anna", "Water is wet.\n-- Ben", "Keep it simple.\n-- Grace",
+]
+
+
 def plain_sentences():
     """Plain English statements of every fact, for pre-training (never signed)."""
     s = []
@@ -191,6 +207,7 @@ def plain_sentences():
     s.append("The planets in order are " + ", ".join(PLANETS[:-1]) + " and Neptune.")
     for _, answer in TUNE_FACTS:
         s.append(answer)
+    s += WORDS_OF_THE_SIGNATURE
     for name in PEOPLE:
         for job in JOBS[:4]:
             s.append(f"{name} works as {job}.")
