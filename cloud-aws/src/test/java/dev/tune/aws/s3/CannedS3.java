@@ -24,8 +24,8 @@ final class CannedS3 implements AutoCloseable {
     void answer(HttpExchange exchange, int requestNumber) throws IOException;
   }
 
-  /** One request seen: method, path and the {@code Range} header, if any. */
-  record Seen(String method, String path, String range, String ifMatch) {}
+  /** One request seen: method, path, query and the {@code Range} and {@code If-Match} headers. */
+  record Seen(String method, String path, String query, String range, String ifMatch) {}
 
   private final HttpServer server;
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
@@ -43,6 +43,7 @@ final class CannedS3 implements AutoCloseable {
               new Seen(
                   exchange.getRequestMethod(),
                   exchange.getRequestURI().getPath(),
+                  String.valueOf(exchange.getRequestURI().getQuery()),
                   exchange.getRequestHeaders().getFirst("Range"),
                   exchange.getRequestHeaders().getFirst("If-Match")));
           exchange.getRequestBody().readAllBytes();

@@ -426,4 +426,52 @@ class S3StorageBackendTest {
       throw new IllegalStateException(e);
     }
   }
+
+  @Test
+  void aFailedMultipartUploadIsAborted() throws Exception {
+    Path big = Files.write(temp.resolve("model.safetensors"), new byte[6 << 20]);
+    try (CannedS3 server =
+        new CannedS3(
+            (ex, n) -> {
+              String query = String.valueOf(ex.getRequestURI().getQuery());
+              switch (ex.getRequestMethod()) {
+                case "POST" -> {
+                  byte[] body =
+                      ("<InitiateMultipartUploadResult><Bucket>out</Bucket><Key>model.safetensors"
+                              + "</Key><UploadId>u1</UploadId></InitiateMultipartUploadResult>")
+                          .getBytes(StandardCharsets.UTF_8);
+                  ex.sendResponseHeaders(200, body.length);
+                  ex.getResponseBody().write(body);
+                }
+                case "DELETE" -> ex.sendResponseHeaders(204, -1);
+                default ->
+                    CannedS3.error(
+                        ex, 500, "InternalError", "We encountered an internal error: " + query);
+              }
+            })) {
+      S3StorageBackend backend =
+          S3StorageBackend.builder()
+              .endpoint(server.endpoint())
+              .region(Region.US_EAST_1)
+              .credentials(LocalS3.credentials(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY))
+              .retries(2, Duration.ofMillis(5))
+              .multipart(5 << 20, 5 << 20)
+              .cacheDir(temp.resolve("cache"))
+              .build();
+
+      assertThatThrownBy(
+              () ->
+                  backend.upload(
+                      big,
+                      ArtifactUri.parse("s3://out/model.safetensors"),
+                      ProgressListener.none()))
+          .isInstanceOf(RemoteFailureException.class)
+          .hasMessageContaining("uploading part")
+          .hasMessageContaining("s3://out/model.safetensors");
+      assertThat(server.seen())
+          .filteredOn(s -> s.method().equals("DELETE"))
+          .singleElement()
+          .satisfies(s -> assertThat(s.query()).contains("uploadId=u1"));
+    }
+  }
 }
