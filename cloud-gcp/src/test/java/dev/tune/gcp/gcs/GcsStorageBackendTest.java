@@ -10,7 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.google.cloud.NoCredentials;
 import dev.tune.core.artifact.ArtifactUri;
@@ -298,5 +300,29 @@ class GcsStorageBackendTest {
         .hasMessageContaining("503")
         .hasMessageContaining("3 attempts");
     assertThat(WIRE.getAllServeEvents()).hasSize(3);
+  }
+
+  @Test
+  void aConnectionResetDuringADownloadIsRetried() throws Exception {
+    byte[] content = new byte[300_000];
+    new Random(9).nextBytes(content);
+    gcs.object("data", "train.bin", content);
+    WIRE.stubFor(
+        WireMock.get(FakeGcs.mediaPath("data", "train.bin"))
+            .withQueryParam("alt", WireMock.equalTo("media"))
+            .inScenario("flaky")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER))
+            .willSetStateTo("recovered"));
+
+    Path fetched =
+        backend()
+            .fetch(
+                ArtifactUri.parse("gs://data/train.bin"),
+                FetchOptions.builder().destination(temp.resolve("out")).build(),
+                ProgressListener.none());
+
+    assertThat(fetched).hasBinaryContent(content);
+    assertThat(media()).hasSizeGreaterThanOrEqualTo(2);
   }
 }
