@@ -7,16 +7,21 @@ import dev.tune.core.endpoint.EndpointDescription;
 import dev.tune.core.endpoint.Prediction;
 import dev.tune.core.endpoint.Prompt;
 import dev.tune.core.error.BadInputException;
+import dev.tune.core.error.NotFoundException;
 import dev.tune.core.error.RemoteFailureException;
 import dev.tune.core.job.JobDescription;
 import dev.tune.core.job.LogLine;
 import dev.tune.core.model.ModelDescription;
+import dev.tune.core.model.ModelSelector;
 import dev.tune.core.model.RegisterSpec;
 import dev.tune.core.progress.Waiter;
 import dev.tune.core.provider.MachineSpec;
 import dev.tune.core.provider.ProviderClient;
 import dev.tune.core.provider.ProviderRegistry;
 import dev.tune.core.provider.ProviderSettings;
+import dev.tune.core.run.RunListener;
+import dev.tune.core.run.RunPipeline;
+import dev.tune.core.run.RunResult;
 import dev.tune.core.train.TrainSpec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -173,6 +178,16 @@ public final class Tune implements AutoCloseable {
     return predictions;
   }
 
+  /**
+   * Trains, merges, registers and deploys what {@code config} describes, then sends the endpoint
+   * one prompt; see {@link RunPipeline} for starting later in the chain.
+   *
+   * @return what each step produced; where a step failed, also the failure and how to continue
+   */
+  public RunResult run(TuneConfig config, RunListener listener) throws InterruptedException {
+    return RunPipeline.builder(this, config).build().run(listener);
+  }
+
   /** Closes the provider's client. */
   @Override
   public void close() {
@@ -223,6 +238,16 @@ public final class Tune implements AutoCloseable {
       client.cancelJob(job);
     }
 
+    /**
+     * Starts {@code job} again from its newest checkpoint.
+     *
+     * @throws BadInputException if the provider cannot resume jobs
+     */
+    public TrainingJob resume(JobRef job) {
+      checkOwned(job);
+      return new TrainingJob(own(client.resumeTraining(job)), client, waiter);
+    }
+
     /** A handle on an existing job, to wait for it. */
     public TrainingJob attach(JobRef job) {
       checkOwned(job);
@@ -242,6 +267,16 @@ public final class Tune implements AutoCloseable {
     public ModelDescription describe(ModelRef model) {
       checkOwned(model);
       return client.describeModel(model);
+    }
+
+    /**
+     * The model {@code query} names: the provider's id, {@code NAME} (the newest of that name) or
+     * {@code NAME:VERSION}.
+     *
+     * @throws dev.tune.core.error.NotFoundException if none matches
+     */
+    public ModelDescription find(String query) {
+      return ModelSelector.of(query).select(client.listModels());
     }
 
     public void delete(ModelRef model) {
@@ -267,6 +302,24 @@ public final class Tune implements AutoCloseable {
     public void delete(EndpointRef endpoint) {
       checkOwned(endpoint);
       client.deleteEndpoint(endpoint);
+    }
+
+    /**
+     * The endpoint called {@code name}: its id, or else its display name.
+     *
+     * @throws dev.tune.core.error.NotFoundException if there is none
+     */
+    public EndpointDescription find(String name) {
+      List<EndpointDescription> all = client.listEndpoints();
+      return all.stream()
+          .filter(e -> e.ref().id().equals(name))
+          .findFirst()
+          .or(() -> all.stream().filter(e -> e.name().equals(name)).findFirst())
+          .orElseThrow(
+              () ->
+                  new NotFoundException(
+                      "No endpoint '" + name + "' at provider " + providerName + ".",
+                      "List the endpoints with `tune endpoints list`."));
     }
 
     /** A handle on an existing endpoint, to wait until it serves. */

@@ -8,6 +8,7 @@ import dev.tune.core.endpoint.DeploySpec;
 import dev.tune.core.endpoint.EndpointDescription;
 import dev.tune.core.endpoint.Prediction;
 import dev.tune.core.endpoint.Prompt;
+import dev.tune.core.error.BadInputException;
 import dev.tune.core.job.JobDescription;
 import dev.tune.core.job.LogLine;
 import dev.tune.core.model.ModelDescription;
@@ -32,6 +33,19 @@ public interface ProviderClient extends AutoCloseable {
 
   /** Starts a training job and returns its ref once the provider accepted it. */
   JobRef submitTraining(TrainSpec spec, MachineSpec machine);
+
+  /**
+   * Starts {@code job} again from its newest checkpoint, after it was stopped, killed or failed.
+   * Providers that keep no checkpoints between runs leave the default, which says so.
+   *
+   * @return the resumed job; the same ref where the provider resumes in place
+   * @throws dev.tune.core.error.BadInputException if this provider cannot resume jobs
+   */
+  default JobRef resumeTraining(JobRef job) {
+    throw new BadInputException(
+        "Provider '" + job.provider() + "' cannot resume training job " + job.id() + ".",
+        "Start a new job with `tune train`; it begins from the base model.");
+  }
 
   /** The provider's training jobs, newest first. */
   List<JobDescription> listJobs();
