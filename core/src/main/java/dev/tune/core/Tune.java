@@ -156,6 +156,18 @@ public final class Tune implements AutoCloseable {
     return predict(endpoint, List.of(Objects.requireNonNull(prompt, "prompt"))).get(0);
   }
 
+  /**
+   * Generates text for one prompt, handing it to {@code chunks} as the endpoint produces it (all at
+   * once where the provider cannot stream).
+   *
+   * @return the whole prediction
+   */
+  public Prediction predictStream(EndpointRef endpoint, Prompt prompt, Consumer<String> chunks) {
+    checkOwned(endpoint);
+    Objects.requireNonNull(prompt, "prompt");
+    return client.predictStream(endpoint, prompt, Objects.requireNonNull(chunks, "chunks"));
+  }
+
   /** Generates text for each prompt, in order. */
   public List<Prediction> predict(EndpointRef endpoint, List<Prompt> prompts) {
     checkOwned(endpoint);
