@@ -34,7 +34,12 @@ final class EndpointsCommand {
     return ProviderSession.connect(root, ProviderSession.optionalConfig(root));
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List endpoints.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      footerHeading = "%nExamples:%n",
+      footer = {"  tune endpoints list", "  tune endpoints list -o json"},
+      description = "List endpoints.")
   static final class ListEndpoints implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -61,7 +66,12 @@ final class EndpointsCommand {
     }
   }
 
-  @Command(name = "describe", mixinStandardHelpOptions = true, description = "Show one endpoint.")
+  @Command(
+      name = "describe",
+      mixinStandardHelpOptions = true,
+      footerHeading = "%nExamples:%n",
+      footer = {"  tune endpoints describe bot"},
+      description = "Show one endpoint.")
   static final class DescribeEndpoint implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -81,6 +91,8 @@ final class EndpointsCommand {
   @Command(
       name = "delete",
       mixinStandardHelpOptions = true,
+      footerHeading = "%nExamples:%n",
+      footer = {"  tune endpoints delete bot --yes"},
       description = "Delete an endpoint and release its machines (needs --yes).")
   static final class DeleteEndpoint implements Callable<Integer> {
     @Spec CommandSpec spec;

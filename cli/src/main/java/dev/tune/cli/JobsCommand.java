@@ -40,7 +40,12 @@ final class JobsCommand {
     return ProviderSession.connect(root, ProviderSession.optionalConfig(root));
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List jobs, newest first.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      footerHeading = "%nExamples:%n",
+      footer = {"  tune jobs list", "  tune jobs list --provider sagemaker -o json"},
+      description = "List jobs, newest first.")
   static final class ListJobs implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -67,7 +72,12 @@ final class JobsCommand {
     }
   }
 
-  @Command(name = "describe", mixinStandardHelpOptions = true, description = "Show one job.")
+  @Command(
+      name = "describe",
+      mixinStandardHelpOptions = true,
+      footerHeading = "%nExamples:%n",
+      footer = {"  tune jobs describe JOB", "  tune jobs describe JOB -o json"},
+      description = "Show one job.")
   static final class DescribeJob implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -87,6 +97,8 @@ final class JobsCommand {
   @Command(
       name = "logs",
       mixinStandardHelpOptions = true,
+      footerHeading = "%nExamples:%n",
+      footer = {"  tune jobs logs JOB", "  tune jobs logs -f JOB        follow until the job ends"},
       description = {
         "Print a job's log. With -f, keep printing until the job ends; Ctrl-C stops",
         "following and leaves the job running."
@@ -137,6 +149,8 @@ final class JobsCommand {
   @Command(
       name = "cancel",
       mixinStandardHelpOptions = true,
+      footerHeading = "%nExamples:%n",
+      footer = {"  tune jobs cancel JOB", "  tune train --resume JOB       continue it later"},
       description = "Ask the provider to stop a job; its checkpoints stay for --resume.")
   static final class CancelJob implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -31,7 +31,7 @@ final class ModelView {
             m -> {
               m.finalMetrics()
                   .forEach(
-                      (k, v) -> b.append(String.format(Locale.ROOT, "%-10s%.4f%n", k + ":", v)));
+                      (k, v) -> b.append(String.format(Locale.ROOT, "%-9s %.4f%n", k + ":", v)));
               for (SampleGeneration s : m.samples()) {
                 b.append("sample:   ").append(s.prompt()).append('\n');
                 b.append("  base:   ").append(s.before()).append('\n');

@@ -38,6 +38,8 @@ final class ModelsCommand {
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
+      footerHeading = "%nExamples:%n",
+      footer = {"  tune models list", "  tune models list -o json"},
       description = "List registered models, newest first.")
   static final class ListModels implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -68,6 +70,11 @@ final class ModelsCommand {
   @Command(
       name = "describe",
       mixinStandardHelpOptions = true,
+      footerHeading = "%nExamples:%n",
+      footer = {
+        "  tune models describe bot     the newest model named bot",
+        "  tune models describe bot:2"
+      },
       description = "Show one model: artifact, final metrics, base vs tuned samples.")
   static final class DescribeModel implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -90,6 +97,8 @@ final class ModelsCommand {
   @Command(
       name = "delete",
       mixinStandardHelpOptions = true,
+      footerHeading = "%nExamples:%n",
+      footer = {"  tune models delete bot:1 --yes"},
       description = "Delete a model from the registry (needs --yes).")
   static final class DeleteModel implements Callable<Integer> {
     @Spec CommandSpec spec;
