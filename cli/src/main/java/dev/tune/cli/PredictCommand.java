@@ -8,7 +8,6 @@ import dev.tune.core.endpoint.Prediction;
 import dev.tune.core.endpoint.Prompt;
 import dev.tune.core.error.BadInputException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -83,27 +82,25 @@ final class PredictCommand implements Callable<Integer> {
     List<Prompt> prompts = prompts();
     try (Tune tune = ProviderSession.connect(root, ProviderSession.optionalConfig(root))) {
       EndpointDescription target = tune.endpoints().find(endpoint);
-      List<Prediction> answers;
       if (stream && printer.format() == OutputFormat.TEXT) {
-        answers = new ArrayList<>();
+        // JSON mode cannot stream into its one document; it prints the whole answers below.
         for (Prompt p : prompts) {
           if (prompts.size() > 1) {
             root.out().println("> " + p.text());
           }
-          answers.add(
-              tune.predictStream(
-                  target.ref(),
-                  p,
-                  chunk -> {
-                    root.out().print(chunk);
-                    root.out().flush();
-                  }));
+          tune.predictStream(
+              target.ref(),
+              p,
+              chunk -> {
+                root.out().print(chunk);
+                root.out().flush();
+              });
           root.out().println();
           root.out().flush();
         }
         return 0;
       }
-      answers = tune.predict(target.ref(), prompts);
+      List<Prediction> answers = tune.predict(target.ref(), prompts);
       printer.result(text(prompts, answers), () -> json(target, prompts, answers));
       return 0;
     }
