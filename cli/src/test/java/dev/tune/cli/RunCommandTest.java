@@ -124,6 +124,20 @@ class RunCommandTest {
   }
 
   @Test
+  void interruptingARunWhileItTrainsSaysHowToContinueFromTheJob() throws InterruptedException {
+    world.scriptJob(JobState.RUNNING).followBlocks();
+
+    CliRun run = CliRun.runAndInterrupt(world.following(), "run", "-c", config);
+
+    assertThat(run.exitCode()).isEqualTo(ErrorReporter.INTERRUPTED);
+    assertThat(run.err())
+        .contains("Stopped; what was started keeps going at test-double.")
+        .contains("continue: tune run --provider test-double --job bot-1")
+        .contains("follow:   tune jobs logs -f --provider test-double bot-1");
+    assertThat(world.cancelled()).isEmpty();
+  }
+
+  @Test
   void runFromARegisteredModelSkipsTraining() {
     world.addModel("bot");
 

@@ -10,8 +10,6 @@ import dev.tune.core.job.JobState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,7 +124,7 @@ class TrainAndJobsCommandsTest {
   void interruptingTheFollowDetachesAndLeavesTheJobRunning() throws Exception {
     world.scriptJob(JobState.RUNNING).followBlocks();
 
-    CliRun run = runAndInterrupt("train", "-c", config);
+    CliRun run = CliRun.runAndInterrupt(world.following(), "train", "-c", config);
 
     assertThat(run.exitCode()).isEqualTo(ErrorReporter.INTERRUPTED);
     assertThat(run.err())
@@ -139,25 +137,12 @@ class TrainAndJobsCommandsTest {
   void withCancelOnInterruptTheInterruptCancelsTheJob() throws Exception {
     world.scriptJob(JobState.RUNNING).followBlocks();
 
-    CliRun run = runAndInterrupt("train", "-c", config, "--cancel-on-interrupt");
+    CliRun run =
+        CliRun.runAndInterrupt(world.following(), "train", "-c", config, "--cancel-on-interrupt");
 
     assertThat(run.exitCode()).isEqualTo(ErrorReporter.INTERRUPTED);
     assertThat(run.err()).contains("Cancelled job bot-1.");
     assertThat(world.cancelled()).containsExactly(new JobRef("test-double", "bot-1"));
-  }
-
-  /** Runs the CLI on a thread and interrupts it once it follows the job's log, as Ctrl-C would. */
-  private CliRun runAndInterrupt(String... args) throws InterruptedException {
-    AtomicReference<CliRun> result = new AtomicReference<>();
-    Thread cli = new Thread(() -> result.set(CliRun.run(args)));
-    cli.start();
-    assertThat(world.following().await(10, TimeUnit.SECONDS))
-        .as("the CLI follows the log")
-        .isTrue();
-    cli.interrupt();
-    cli.join(10_000);
-    assertThat(cli.isAlive()).as("the CLI returned").isFalse();
-    return result.get();
   }
 
   @Test
