@@ -135,8 +135,8 @@ final class TrainCommand implements Callable<Integer> {
                         + id);
     try (InterruptGuard guard = new InterruptGuard(onInterrupt)) {
       try {
-        return job.follow(
-            new ProgressPrinter(printer, verbose), new ProgressPrinter(printer, verbose)::logLine);
+        ProgressPrinter progress = new ProgressPrinter(printer, verbose);
+        return job.follow(progress, progress::logLine);
       } catch (InterruptedException e) {
         guard.interrupted();
         throw e;

@@ -251,13 +251,16 @@ public final class Tune implements AutoCloseable {
     }
 
     /**
-     * Starts {@code job} again from its newest checkpoint.
+     * Starts a failed or cancelled job again from its newest checkpoint ({@code tune train --resume
+     * JOB}).
      *
+     * @return a handle on the resumed job, to wait for it
      * @throws BadInputException if the provider cannot resume jobs
      */
     public TrainingJob resume(JobRef job) {
       checkOwned(job);
-      return new TrainingJob(own(client.resumeTraining(job)), client, waiter);
+      client.resumeTraining(job);
+      return new TrainingJob(job, client, waiter);
     }
 
     /** A handle on an existing job, to wait for it. */

@@ -236,12 +236,11 @@ public final class TestDoubleProvider implements Provider {
       states.add(JobState.CANCELLED);
     }
 
-    synchronized JobRef resume(JobRef job) {
+    synchronized void resume(JobRef job) {
       Deque<JobState> states = jobStates(job);
       resumed.add(job);
       states.clear();
       states.addAll(jobScript);
-      return job;
     }
 
     synchronized ModelRef register(RegisterSpec spec) {
@@ -333,8 +332,8 @@ public final class TestDoubleProvider implements Provider {
     }
 
     @Override
-    public JobRef resumeTraining(JobRef job) {
-      return WORLD.resume(job);
+    public void resumeTraining(JobRef job) {
+      WORLD.resume(job);
     }
 
     @Override

@@ -8,16 +8,18 @@ import dev.tune.core.job.LogLine;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads the machine-readable line the train entrypoint logs once per logging step: a JSON object of
  * the shape of its {@code events.jsonl} metrics entries, {@code {"type":"metrics","step":12,
- * "loss":1.93,"learning_rate":2e-4}}, possibly after a prefix that a log service adds (a time, a
- * stream name). Any log of any provider carries it the same way, so following a job shows the same
- * progress everywhere.
+ * "loss":1.93,"learning_rate":2e-4}} (or {@code "type":"eval"} with {@code eval_loss}), possibly
+ * after a prefix that a log service adds (a time, a stream name). Any log of any provider carries
+ * it the same way, so following a job shows the same progress everywhere.
  */
 public final class MetricsLogLine {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> TYPES = Set.of("metrics", "eval");
 
   private MetricsLogLine() {}
 
@@ -25,7 +27,7 @@ public final class MetricsLogLine {
   public static Optional<MetricsReported> parse(LogLine line, ResourceRef job) {
     String text = line.text();
     int start = text.indexOf('{');
-    if (start < 0 || !text.contains("\"metrics\"")) {
+    if (start < 0 || !text.contains("\"type\"")) {
       return Optional.empty();
     }
     JsonNode json;
@@ -36,7 +38,7 @@ public final class MetricsLogLine {
     }
     if (json == null
         || !json.isObject()
-        || !"metrics".equals(json.path("type").asText())
+        || !TYPES.contains(json.path("type").asText())
         || !json.path("step").canConvertToLong()) {
       return Optional.empty();
     }

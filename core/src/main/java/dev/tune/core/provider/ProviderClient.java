@@ -34,19 +34,6 @@ public interface ProviderClient extends AutoCloseable {
   /** Starts a training job and returns its ref once the provider accepted it. */
   JobRef submitTraining(TrainSpec spec, MachineSpec machine);
 
-  /**
-   * Starts {@code job} again from its newest checkpoint, after it was stopped, killed or failed.
-   * Providers that keep no checkpoints between runs leave the default, which says so.
-   *
-   * @return the resumed job; the same ref where the provider resumes in place
-   * @throws dev.tune.core.error.BadInputException if this provider cannot resume jobs
-   */
-  default JobRef resumeTraining(JobRef job) {
-    throw new BadInputException(
-        "Provider '" + job.provider() + "' cannot resume training job " + job.id() + ".",
-        "Start a new job with `tune train`; it begins from the base model.");
-  }
-
   /** The provider's training jobs, newest first. */
   List<JobDescription> listJobs();
 
@@ -60,6 +47,19 @@ public interface ProviderClient extends AutoCloseable {
 
   /** Asks the job to stop; returns once the provider accepted the request. */
   void cancelJob(JobRef job);
+
+  /**
+   * Starts a failed or cancelled job again under the same ref, continuing from the newest
+   * checkpoint it saved; returns once the provider accepted it. Providers that cannot do this keep
+   * the default, which says so.
+   *
+   * @throws dev.tune.core.error.ConflictException if the job is still running or has succeeded
+   */
+  default void resumeTraining(JobRef job) {
+    throw new BadInputException(
+        "Training job " + job + " cannot be resumed: its provider does not support it.",
+        "Start the training again with tune train.");
+  }
 
   /**
    * Copies a local file or directory to {@code destination} in the provider's storage.

@@ -43,6 +43,13 @@ class MetricsLogLineTest {
   }
 
   @Test
+  void evaluationLinesAreMetricsToo() {
+    assertThat(
+            MetricsLogLine.parse(line("{\"type\":\"eval\",\"step\":10,\"eval_loss\":2.01}"), JOB))
+        .hasValueSatisfying(m -> assertThat(m.metrics()).containsOnlyKeys("eval_loss"));
+  }
+
+  @Test
   void otherLinesAreNotMetrics() {
     assertThat(MetricsLogLine.parse(line("step 1 loss 2.5"), JOB)).isEmpty();
     assertThat(MetricsLogLine.parse(line("{\"type\":\"state\",\"state\":\"TRAINING\"}"), JOB))
