@@ -14,6 +14,7 @@ import dev.tune.core.run.RunStep;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -27,6 +28,7 @@ final class ProgressPrinter implements RunListener {
   private final AtomicReference<JobRef> lastJob = new AtomicReference<>();
   private final AtomicReference<EndpointRef> lastEndpoint = new AtomicReference<>();
   private final AtomicReference<RunResult> lastResult = new AtomicReference<>();
+  private final Map<String, String> lastStage = new ConcurrentHashMap<>();
 
   ProgressPrinter(Printer printer, boolean verbose) {
     this.printer = printer;
@@ -55,13 +57,7 @@ final class ProgressPrinter implements RunListener {
     switch (event) {
       case StateChanged s -> {
         remember(s.resource());
-        printer.note(
-            kind(s.resource())
-                + " "
-                + s.resource().id()
-                + ": "
-                + s.state()
-                + s.message().map(m -> " (" + m + ")").orElse(""));
+        stateLine(s).ifPresent(printer::note);
       }
       case MetricsReported m -> printer.note(metricsLine(m.step(), m.metrics()));
       case TransferProgress t -> {
@@ -72,7 +68,29 @@ final class ProgressPrinter implements RunListener {
     }
   }
 
-  /** {@code step 10 loss 2.5000 learning_rate 2.000e-04 epoch 0.50}. */
+  /**
+   * The line for a state change, or none where only the detail after the stage changed (a provider
+   * that repeats the latest metrics in its status message would otherwise print each step twice).
+   * The stage is the message up to its first comma; a failure shows the whole message.
+   */
+  private Optional<String> stateLine(StateChanged s) {
+    boolean failed = s.state().equals("FAILED");
+    Optional<String> stage = s.message().map(m -> m.split(",", 2)[0].strip());
+    String seen = s.state() + "|" + stage.orElse("");
+    if (seen.equals(lastStage.put(s.resource().id(), seen)) && !failed) {
+      return Optional.empty();
+    }
+    Optional<String> shown = failed ? s.message() : stage;
+    return Optional.of(
+        kind(s.resource())
+            + " "
+            + s.resource().id()
+            + ": "
+            + s.state()
+            + shown.filter(m -> !m.isEmpty()).map(m -> " (" + m + ")").orElse(""));
+  }
+
+  /** One line per logging step: {@code step 10, loss 2.5000, learning_rate 2.000e-04}, spaced. */
   static String metricsLine(long step, Map<String, Double> metrics) {
     StringBuilder b = new StringBuilder("step ").append(step);
     metrics.forEach((name, value) -> b.append("  ").append(name).append(' ').append(number(value)));
