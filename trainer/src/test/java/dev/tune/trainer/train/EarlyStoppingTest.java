@@ -106,6 +106,48 @@ class EarlyStoppingTest {
   }
 
   @Test
+  void aResumedRunStopsWhereAnUninterruptedOneDoes() throws IOException {
+    TrainingArguments args =
+        overfitting().earlyStopping(new EarlyStopping(2, 0.0)).saveSteps(2).build();
+    TrainResult whole = earlyStopped(dir.resolve("whole"), args, 0, Optional.empty());
+    int stopAt = whole.bestEvaluation().orElseThrow().step() + 1;
+
+    Path out = dir.resolve("resumed");
+    TrainResult stopped = earlyStopped(out, args, stopAt, Optional.empty());
+    assertThat(stopped.stoppedEarly()).isTrue();
+    Path latest = new CheckpointStore(out, OptionalInt.empty()).latest().orElseThrow();
+    TrainResult resumed = earlyStopped(out, args, 0, Optional.of(latest));
+
+    assertThat(resumed.stoppedByEarlyStopping()).isTrue();
+    assertThat(resumed.globalStep()).isEqualTo(whole.globalStep());
+    assertThat(resumed.bestEvaluation()).isEqualTo(whole.bestEvaluation());
+    assertThat(Files.readAllBytes(out.resolve("adapter_model.safetensors")))
+        .isEqualTo(Files.readAllBytes(dir.resolve("whole/adapter_model.safetensors")));
+  }
+
+  private TrainResult earlyStopped(
+      Path out, TrainingArguments args, int stopAt, Optional<Path> resume) {
+    try (QloraModel model = TrainFixtures.llama(manager, QuantizationSpec.qlora(), LORA, 7)) {
+      QloraTrainer[] self = new QloraTrainer[1];
+      self[0] =
+          QloraTrainer.builder(model, args)
+              .outputDir(out)
+              .logSink(l -> {})
+              .listener(
+                  new TrainingListener() {
+                    @Override
+                    public void onStepEnd(int step, int totalSteps) {
+                      if (step == stopAt) {
+                        self[0].requestStop();
+                      }
+                    }
+                  })
+              .build();
+      return self[0].train(TRAIN, EVAL, resume);
+    }
+  }
+
+  @Test
   void withoutEarlyStoppingTheSameRunTrainsToTheEndAndReportsItsBestEvaluation() {
     try (QloraModel model = TrainFixtures.llama(manager, QuantizationSpec.qlora(), LORA, 7)) {
       TrainResult result =
