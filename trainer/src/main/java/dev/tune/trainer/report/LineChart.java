@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.stream.IntStream;
 
 /**
  * An inline SVG line chart of one or more series over optimizer steps. Each point is also a circle
@@ -30,7 +31,7 @@ final class LineChart {
   static final int HEIGHT = 280;
   static final int LEFT = 70;
   static final int RIGHT = 20;
-  static final int TOP = 20;
+  static final int TOP = 44;
   static final int BOTTOM = 40;
   private static final int TICKS = 5;
 
@@ -59,6 +60,7 @@ final class LineChart {
     double maxValue = all.stream().mapToDouble(Point::value).max().orElseThrow();
     Axis x = Axis.of(minStep, maxStep, LEFT, WIDTH - RIGHT);
     Axis y = Axis.of(minValue, maxValue, HEIGHT - BOTTOM, TOP);
+    int[] stepTicks = stepTicks(minStep, maxStep);
 
     m.open(
         "svg",
@@ -77,7 +79,20 @@ final class LineChart {
         "viewBox",
         "0 0 " + WIDTH + " " + HEIGHT);
     m.element("title", title);
-    axes(m, x, y);
+    m.element(
+        "text",
+        title,
+        "x",
+        str(LEFT),
+        "y",
+        "16",
+        "font-size",
+        "14",
+        "font-weight",
+        "bold",
+        "fill",
+        "#222");
+    axes(m, x, y, stepTicks);
     for (Series s : series) {
       if (s.points().isEmpty()) {
         continue;
@@ -123,19 +138,11 @@ final class LineChart {
     m.close();
   }
 
-  private void axes(Markup m, Axis x, Axis y) {
+  private void axes(Markup m, Axis x, Axis y, int[] stepTicks) {
+    String bottom = str(HEIGHT - BOTTOM);
     m.open("g", "class", "axes", "stroke", "#888", "font-size", "11");
-    m.empty(
-        "line",
-        "x1",
-        str(LEFT),
-        "y1",
-        str(HEIGHT - BOTTOM),
-        "x2",
-        str(WIDTH - RIGHT),
-        "y2",
-        str(HEIGHT - BOTTOM));
-    m.empty("line", "x1", str(LEFT), "y1", str(TOP), "x2", str(LEFT), "y2", str(HEIGHT - BOTTOM));
+    m.empty("line", "x1", str(LEFT), "y1", bottom, "x2", str(WIDTH - RIGHT), "y2", bottom);
+    m.empty("line", "x1", str(LEFT), "y1", str(TOP), "x2", str(LEFT), "y2", bottom);
     for (int i = 0; i <= TICKS; i++) {
       double value = y.min + (y.max - y.min) * i / TICKS;
       String py = coordinate(y.pixel(value));
@@ -155,10 +162,10 @@ final class LineChart {
           "#444",
           "dominant-baseline",
           "middle");
-      long step = Math.round(x.min + (x.max - x.min) * i / TICKS);
-      String px = coordinate(x.pixel((double) step));
-      m.empty(
-          "line", "x1", px, "y1", str(HEIGHT - BOTTOM), "x2", px, "y2", str(HEIGHT - BOTTOM + 4));
+    }
+    for (int step : stepTicks) {
+      String px = coordinate(x.pixel(step));
+      m.empty("line", "x1", px, "y1", bottom, "x2", px, "y2", str(HEIGHT - BOTTOM + 4));
       m.element(
           "text",
           String.valueOf(step),
@@ -193,27 +200,35 @@ final class LineChart {
     m.open("g", "class", "legend", "font-size", "12");
     int offset = 0;
     for (Series s : series) {
-      int lx = LEFT + 10 + offset;
-      m.empty("rect", "x", str(lx), "y", str(TOP), "width", "12", "height", "4", "fill", s.color());
-      m.element("text", s.name(), "x", str(lx + 16), "y", str(TOP + 5), "fill", "#222");
+      int lx = LEFT + offset;
+      m.empty("rect", "x", str(lx), "y", "26", "width", "12", "height", "4", "fill", s.color());
+      m.element("text", s.name(), "x", str(lx + 16), "y", "32", "fill", "#222");
       offset += 30 + 7 * s.name().length();
     }
     m.close();
   }
 
-  /** A linear map from data to pixels; a flat range is widened so the line sits mid-chart. */
+  /**
+   * A linear map from data to pixels, the data's range widened by 4% on each side so that no point
+   * sits on the frame; a flat range is widened so the line sits mid-chart.
+   */
   private record Axis(double min, double max, double fromPixel, double toPixel) {
     static Axis of(double min, double max, double fromPixel, double toPixel) {
-      if (max == min) {
-        double pad = min == 0 ? 1 : Math.abs(min) * 0.1;
-        return new Axis(min - pad, max + pad, fromPixel, toPixel);
-      }
-      return new Axis(min, max, fromPixel, toPixel);
+      double pad = max == min ? (min == 0 ? 1 : Math.abs(min) * 0.1) : (max - min) * 0.04;
+      return new Axis(min - pad, max + pad, fromPixel, toPixel);
     }
 
     double pixel(double value) {
       return fromPixel + (value - min) / (max - min) * (toPixel - fromPixel);
     }
+  }
+
+  /** Up to {@code TICKS + 1} distinct whole steps spread over the range. */
+  private static int[] stepTicks(int minStep, int maxStep) {
+    return IntStream.rangeClosed(0, TICKS)
+        .map(i -> (int) Math.round(minStep + (maxStep - minStep) * (double) i / TICKS))
+        .distinct()
+        .toArray();
   }
 
   static String coordinate(double pixel) {
@@ -230,9 +245,10 @@ final class LineChart {
       return "0";
     }
     double magnitude = Math.abs(value);
-    if (magnitude >= 1e-3 && magnitude < 1e6) {
-      return new BigDecimal(value).round(new MathContext(4)).stripTrailingZeros().toPlainString();
+    BigDecimal rounded = new BigDecimal(value).round(new MathContext(4)).stripTrailingZeros();
+    if (magnitude >= 1e-4 && magnitude < 1e6) {
+      return rounded.toPlainString();
     }
-    return String.format(Locale.ROOT, "%.3e", value);
+    return rounded.toString().replace("E", "e");
   }
 }
