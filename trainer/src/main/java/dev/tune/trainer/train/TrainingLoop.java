@@ -220,12 +220,16 @@ final class TrainingLoop implements AutoCloseable {
       }
     }
     batches.close();
-    if (!stopped
-        && !eval.isEmpty()
-        && args.evalStrategy() != EvalStrategy.NO
-        && metrics.lastEvalStep() != globalStep
-        && keepAsBest(evaluate())) {
-      save();
+    boolean finalEvaluation =
+        !stopped
+            && !eval.isEmpty()
+            && args.evalStrategy() != EvalStrategy.NO
+            && metrics.lastEvalStep() != globalStep;
+    if (finalEvaluation) {
+      EvalTracker.Verdict verdict = evaluate();
+      if (keepAsBest(verdict)) {
+        save();
+      }
     }
     double runtime = (System.nanoTime() - start) / 1e9;
     TrainingLog summary =
