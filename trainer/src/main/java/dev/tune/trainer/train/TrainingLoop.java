@@ -421,15 +421,22 @@ final class TrainingLoop implements AutoCloseable {
     logSink.accept("  Number of trainable parameters = " + model.lora().parameterCount());
   }
 
-  /** SHA-256 over every example's length, ids and labels, in order. */
+  /**
+   * SHA-256 over every example's length, ids and labels, and the position and sequence ids of
+   * packed ones, in order.
+   */
   static String fingerprint(List<TrainingExample> examples) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       for (TrainingExample e : examples) {
-        ByteBuffer buffer = ByteBuffer.allocate(Integer.BYTES + 2 * Long.BYTES * e.length());
+        int perToken = e.isPacked() ? 4 : 2;
+        ByteBuffer buffer = ByteBuffer.allocate(Integer.BYTES + perToken * Long.BYTES * e.length());
         buffer.putInt(e.length());
         for (int t = 0; t < e.length(); t++) {
           buffer.putLong(e.inputId(t)).putLong(e.label(t));
+          if (e.isPacked()) {
+            buffer.putLong(e.positionId(t)).putLong(e.sequenceId(t));
+          }
         }
         digest.update(buffer.flip());
       }
