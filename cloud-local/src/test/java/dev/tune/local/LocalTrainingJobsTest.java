@@ -136,7 +136,8 @@ class LocalTrainingJobsTest {
 
       JobDescription killed = client.describeJob(job);
       assertThat(killed.state()).isEqualTo(JobState.FAILED);
-      assertThat(killed.message().orElseThrow()).contains("tune train --resume " + job.id());
+      assertThat(killed.message().orElseThrow())
+          .contains("tune train --resume " + job.id(), "driver: step 4");
 
       client.resumeTraining(job);
       JobDescription resumed = await(client, job, d -> d.state().isTerminal());

@@ -1,6 +1,7 @@
 package dev.tune.local.jobs;
 
 import dev.tune.core.job.JobState;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -16,8 +17,16 @@ import java.util.stream.Collectors;
  */
 record JobStatus(JobState state, Optional<String> message) {
 
+  /**
+   * @param failureFile the content of {@code failure}, if the process wrote one
+   * @param logTail the last lines of the process's log, quoted when it died without a reason
+   */
   static JobStatus of(
-      JobRecord record, JobEvents events, boolean alive, Optional<String> failureFile) {
+      JobRecord record,
+      JobEvents events,
+      boolean alive,
+      Optional<String> failureFile,
+      List<String> logTail) {
     if (events.done()) {
       return new JobStatus(JobState.SUCCEEDED, progress(events));
     }
@@ -35,13 +44,17 @@ record JobStatus(JobState state, Optional<String> message) {
     }
     Optional<String> reason =
         failureFile.map(String::strip).filter(r -> !r.isEmpty()).or(events::failure);
-    return new JobStatus(
-        JobState.FAILED,
-        Optional.of(
-            reason.orElse(
-                "the training process ended without finishing (killed, or out of memory)."
-                    + " Resume it from its last checkpoint with: tune train --resume "
-                    + record.id())));
+    if (reason.isPresent()) {
+      return new JobStatus(JobState.FAILED, reason);
+    }
+    String message =
+        "the training process ended without finishing (killed, or out of memory?). Resume it from"
+            + " its last checkpoint with: tune train --resume "
+            + record.id();
+    if (!logTail.isEmpty()) {
+      message += "\nThe end of its log:\n  " + String.join("\n  ", logTail);
+    }
+    return new JobStatus(JobState.FAILED, Optional.of(message));
   }
 
   /** {@code TRAINING, step 40, loss 1.2345, learning_rate 0.0002}. */

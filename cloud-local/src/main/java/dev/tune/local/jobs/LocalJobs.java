@@ -17,6 +17,7 @@ import dev.tune.local.process.DetachedLauncher;
 import dev.tune.local.process.ProcessIdentity;
 import dev.tune.local.store.Directories;
 import dev.tune.local.store.JsonFiles;
+import dev.tune.local.store.LogTail;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -245,7 +246,9 @@ public final class LocalJobs {
         Files.isRegularFile(dir.resolve("failure"))
             ? Optional.of(Files.readString(dir.resolve("failure")))
             : Optional.empty();
-    return JobStatus.of(record, events, alive, failure);
+    List<String> logTail =
+        alive || events.done() ? List.of() : LogTail.of(dir.resolve("train.log"), 5);
+    return JobStatus.of(record, events, alive, failure, logTail);
   }
 
   private static Instant endedAt(Path dir) throws IOException {
