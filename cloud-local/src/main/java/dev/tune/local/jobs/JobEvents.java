@@ -16,7 +16,8 @@ import java.util.OptionalLong;
 /**
  * What a job's {@code events.jsonl} says: the entrypoint appends one JSON object per line ({@code
  * {"type":"state","state":..}}, {@code {"type":"metrics","step":..,"loss":..}}, {@code
- * {"type":"eval",..}}, {@code {"type":"done"}}, {@code {"type":"failed","reason":..}}).
+ * {"type":"eval",..}}, {@code {"type":"done"}}, {@code {"type":"failed","reason":..}}, {@code
+ * {"type":"stopped"}} after a SIGTERM).
  *
  * <p>A resumed job appends to the same file; only the lines after the latest attempt's offset
  * decide its state, while metrics carry over from earlier attempts.
@@ -26,13 +27,15 @@ import java.util.OptionalLong;
  * @param metrics the last value of each metric, by name
  * @param done whether the latest attempt reported success
  * @param failure the reason the latest attempt reported for failing
+ * @param stopped whether the latest attempt stopped on a SIGTERM after saving a checkpoint
  */
 record JobEvents(
     Optional<String> state,
     OptionalLong step,
     Map<String, Double> metrics,
     boolean done,
-    Optional<String> failure) {
+    Optional<String> failure,
+    boolean stopped) {
 
   static JobEvents read(Path file, long attemptOffset) throws IOException {
     byte[] bytes;
@@ -40,12 +43,13 @@ record JobEvents(
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       return new JobEvents(
-          Optional.empty(), OptionalLong.empty(), Map.of(), false, Optional.empty());
+          Optional.empty(), OptionalLong.empty(), Map.of(), false, Optional.empty(), false);
     }
     Optional<String> state = Optional.empty();
     OptionalLong step = OptionalLong.empty();
     Map<String, Double> metrics = new LinkedHashMap<>();
     boolean done = false;
+    boolean stopped = false;
     Optional<String> failure = Optional.empty();
     int start = 0;
     for (int i = 0; i < bytes.length; i++) {
@@ -76,6 +80,7 @@ record JobEvents(
           }
         }
         case "done" -> done |= latestAttempt;
+        case "stopped" -> stopped |= latestAttempt;
         case "failed" -> {
           if (latestAttempt) {
             failure = Optional.of(e.path("reason").asText("failed"));
@@ -84,7 +89,7 @@ record JobEvents(
         default -> {}
       }
     }
-    return new JobEvents(state, step, Collections.unmodifiableMap(metrics), done, failure);
+    return new JobEvents(state, step, Collections.unmodifiableMap(metrics), done, failure, stopped);
   }
 
   private static Optional<JsonNode> parse(String line) {

@@ -47,6 +47,14 @@ record JobStatus(JobState state, Optional<String> message) {
     if (reason.isPresent()) {
       return new JobStatus(JobState.FAILED, reason);
     }
+    if (events.stopped()) {
+      return new JobStatus(
+          JobState.FAILED,
+          Optional.of(
+              "the training process was stopped (SIGTERM) after saving a checkpoint. Resume it"
+                  + " with: tune train --resume "
+                  + record.id()));
+    }
     String message =
         "the training process ended without finishing (killed, or out of memory?). Resume it from"
             + " its last checkpoint with: tune train --resume "

@@ -45,7 +45,8 @@ import java.util.stream.Stream;
 public final class LocalJobs {
   private static final DateTimeFormatter ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
-  private static final Duration CANCEL_GRACE = Duration.ofSeconds(20);
+  // The entrypoint answers SIGTERM by finishing its step and saving a checkpoint first.
+  private static final Duration CANCEL_GRACE = Duration.ofSeconds(60);
   private static final Duration FOLLOW_POLL = Duration.ofMillis(300);
 
   private final Path root;
