@@ -1,9 +1,12 @@
 package dev.tune.local.process;
 
+import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * How to start another JVM running tune's own classes: the same java executable and class path as
@@ -36,7 +39,15 @@ public record ChildJava(Path executable, String classPath, List<String> jvmOptio
             .command()
             .map(Path::of)
             .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java"));
-    return new ChildJava(java, System.getProperty("java.class.path"), DEFAULT_OPTIONS);
+    return new ChildJava(java, absolute(System.getProperty("java.class.path")), DEFAULT_OPTIONS);
+  }
+
+  /** The class path with relative entries made absolute: a child runs in another directory. */
+  static String absolute(String classPath) {
+    return Arrays.stream(classPath.split(File.pathSeparator))
+        .filter(entry -> !entry.isEmpty())
+        .map(entry -> Path.of(entry).toAbsolutePath().normalize().toString())
+        .collect(Collectors.joining(File.pathSeparator));
   }
 
   /** The command line that runs {@code mainClass} with {@code args}. */
