@@ -26,6 +26,7 @@ import dev.tune.local.process.ChildJava;
 import dev.tune.local.process.EntryPoints;
 import dev.tune.local.registry.ModelRecord;
 import dev.tune.local.store.JsonFiles;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,6 +92,31 @@ class LocalTrainingJobsTest {
       assertThat(record.jobId()).contains(job.id());
       assertThat(record.metrics().orElseThrow().path("samples").get(0).path("after").asText())
           .isEqualTo("a");
+    }
+  }
+
+  @Test
+  void aJobOutlivesTheCliThatSubmittedIt() throws Exception {
+    Process cli =
+        new ProcessBuilder(
+                ChildJava.current()
+                    .command(
+                        SubmitDriverMain.class.getName(),
+                        List.of(
+                            workDir.toString(),
+                            LocalEndpointLifecycleTest.TINY_LLAMA.toString(),
+                            "8")))
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    String id = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(cli.waitFor()).isZero();
+
+    try (LocalClient client = client()) {
+      JobRef job = new JobRef("local", id);
+      assertThat(client.describeJob(job).state()).isIn(JobState.PENDING, JobState.RUNNING);
+      JobDescription done = await(client, job, d -> d.state().isTerminal());
+      assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+      assertThat(done.message().orElseThrow()).contains("step 8");
     }
   }
 
