@@ -1,5 +1,6 @@
 package dev.tune.trainer.plan;
 
+import dev.tune.core.error.BadInputException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,8 +17,8 @@ public final class Bytes {
   public static long parse(String text) {
     Matcher m = SIZE.matcher(text);
     if (!m.matches()) {
-      throw new IllegalArgumentException(
-          "'" + text + "' is not a memory size; write it as 24GiB, 24GB or 512MiB");
+      throw new BadInputException(
+          "'" + text + "' is not a memory size", "write it as 24GiB, 24GB or 512MiB");
     }
     double value = Double.parseDouble(m.group(1));
     String unit = m.group(2) == null ? "gib" : m.group(2).toLowerCase(Locale.ROOT);

@@ -1,5 +1,6 @@
 package dev.tune.trainer.plan;
 
+import dev.tune.core.error.BadInputException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +38,7 @@ public record DeviceBudget(String name, long budgetBytes) {
         p = p.substring(x + 1);
       }
       if (count < 1) {
-        throw new IllegalArgumentException("'" + part + "' asks for no GPUs; write e.g. 4x24GiB");
+        throw new BadInputException("'" + part + "' asks for no GPUs", "write e.g. 4x24GiB");
       }
       long bytes = Bytes.parse(p);
       for (int i = 0; i < count; i++) {

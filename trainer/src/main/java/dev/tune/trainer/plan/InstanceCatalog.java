@@ -2,6 +2,7 @@ package dev.tune.trainer.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tune.core.error.BadInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -51,12 +52,9 @@ public record InstanceCatalog(String asOf, String note, List<InstanceType> insta
     try {
       root = JSON.readTree(Files.readString(file));
     } catch (IOException e) {
-      throw new IllegalArgumentException(
-          "cannot read the instance table "
-              + file
-              + ": "
-              + e.getMessage()
-              + "; write it as JSON in the layout of tune's built-in instances.json",
+      throw new BadInputException(
+          "cannot read the instance table " + file + ": " + e.getMessage(),
+          "write it as JSON in the layout of tune's built-in instances.json",
           e);
     }
     return builtIn().overriddenBy(parse(root, file.toString()));
@@ -99,8 +97,10 @@ public record InstanceCatalog(String asOf, String note, List<InstanceType> insta
 
   private static InstanceCatalog parse(JsonNode root, String source) {
     if (root == null || !root.isObject() || !root.path("providers").isObject()) {
-      throw new IllegalArgumentException(
-          source + " must be a JSON object with \"providers\": {\"sagemaker\": {...}, ...}");
+      throw new BadInputException(
+          source + " is not an instance table",
+          "write a JSON object with \"providers\": {\"sagemaker\": {\"region\": ..,"
+              + " \"instances\": [..]}, ...}");
     }
     List<InstanceType> out = new ArrayList<>();
     for (Map.Entry<String, JsonNode> provider : root.get("providers").properties()) {
@@ -111,11 +111,9 @@ public record InstanceCatalog(String asOf, String note, List<InstanceType> insta
             || !i.path("gpus").canConvertToInt()
             || !i.path("hourly_usd").isNumber()
             || !i.path("gpu_memory_mib").isNumber()) {
-          throw new IllegalArgumentException(
-              source
-                  + ": every instance needs \"name\", \"gpus\", \"gpu_memory_mib\" and"
-                  + " \"hourly_usd\"; got "
-                  + i);
+          throw new BadInputException(
+              source + ": an instance lacks a field it needs: " + i,
+              "give every instance \"name\", \"gpus\", \"gpu_memory_mib\" and \"hourly_usd\"");
         }
         out.add(
             new InstanceType(

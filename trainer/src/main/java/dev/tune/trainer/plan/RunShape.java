@@ -1,6 +1,7 @@
 package dev.tune.trainer.plan;
 
 import ai.djl.ndarray.types.DataType;
+import dev.tune.core.error.BadInputException;
 import dev.tune.core.train.LoraSpec;
 import dev.tune.trainer.optim.OptimizerName;
 import java.util.Objects;
@@ -33,10 +34,12 @@ public record RunShape(
     Objects.requireNonNull(optimizer, "optimizer");
     Objects.requireNonNull(computeDtype, "computeDtype");
     if (batchSize < 1) {
-      throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+      throw new BadInputException(
+          "batch size must be at least 1, got " + batchSize, "pass a positive batch size");
     }
     if (seqLen < 2) {
-      throw new IllegalArgumentException("sequence length must be >= 2, got " + seqLen);
+      throw new BadInputException(
+          "sequence length must be at least 2, got " + seqLen, "pass a longer sequence length");
     }
     if (computeDtype != DataType.FLOAT16 && computeDtype != DataType.FLOAT32) {
       throw new IllegalArgumentException(
