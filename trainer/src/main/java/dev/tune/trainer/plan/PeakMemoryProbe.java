@@ -175,6 +175,16 @@ public final class PeakMemoryProbe {
             modelBytes,
             (peak[0] - before) * 1024);
       }
+    } finally {
+      deleteTree(output);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 

@@ -1,9 +1,13 @@
 package dev.tune.trainer.plan;
 
+import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import dev.tune.core.error.BadInputException;
 import dev.tune.core.train.LoraSpec;
+import dev.tune.core.train.TrainSpec;
+import dev.tune.core.train.TrainingArguments;
 import dev.tune.trainer.optim.OptimizerName;
+import dev.tune.trainer.train.ComputePrecision;
 import java.util.Objects;
 
 /**
@@ -45,6 +49,26 @@ public record RunShape(
       throw new IllegalArgumentException(
           "the trainer computes in FLOAT16 or FLOAT32, not " + computeDtype.name());
     }
+  }
+
+  /**
+   * The shape of a {@code tune.yaml} run: its micro-batch, {@code max_seq_length}, adapters,
+   * optimizer, checkpointing, and the compute dtype the trainer picks on a GPU ({@code gpu}) or the
+   * CPU.
+   */
+  public static RunShape of(TrainSpec spec, boolean gpu) {
+    TrainingArguments training = spec.training();
+    ComputePrecision precision =
+        ComputePrecision.resolve(gpu ? Device.gpu() : Device.cpu(), spec.quantization(), training);
+    return new RunShape(
+        training.perDeviceTrainBatchSize(),
+        Math.max(2, spec.data().maxSeqLength()),
+        spec.lora(),
+        OptimizerName.valueOf(training.optim().name()),
+        training.gradientCheckpointing(),
+        precision.computeDtype(),
+        spec.quantization().loadIn4bit(),
+        spec.quantization().useDoubleQuant());
   }
 
   /** Tokens of one micro-batch. */

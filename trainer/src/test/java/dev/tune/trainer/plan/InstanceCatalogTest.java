@@ -3,6 +3,7 @@ package dev.tune.trainer.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tune.core.error.BadInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -54,8 +55,12 @@ class InstanceCatalogTest {
     Path file = dir.resolve("bad.json");
     Files.writeString(file, "{\"providers\": {\"vertex\": {\"instances\": [{\"name\": \"x\"}]}}}");
     assertThatThrownBy(() -> InstanceCatalog.withOverrides(file))
-        .hasMessageContaining(file.toString())
-        .hasMessageContaining("hourly_usd");
+        .isInstanceOfSatisfying(
+            BadInputException.class,
+            e -> {
+              assertThat(e.getMessage()).contains(file.toString());
+              assertThat(e.fix()).contains("hourly_usd");
+            });
   }
 
   @Test
@@ -69,6 +74,8 @@ class InstanceCatalogTest {
             org.assertj.core.groups.Tuple.tuple("cuda:0", 80L << 30),
             org.assertj.core.groups.Tuple.tuple("cuda:1", 24_000_000_000L),
             org.assertj.core.groups.Tuple.tuple("cuda:2", 24_000_000_000L));
-    assertThatThrownBy(() -> DeviceBudget.parseGpus("4xlots")).hasMessageContaining("24GiB");
+    assertThatThrownBy(() -> DeviceBudget.parseGpus("4xlots"))
+        .isInstanceOfSatisfying(
+            BadInputException.class, e -> assertThat(e.fix()).contains("24GiB"));
   }
 }
