@@ -28,6 +28,7 @@ import java.util.Map;
  * {"type":"metrics","step":10,"loss":1.93,"learning_rate":2.0E-4,...}
  * {"type":"eval","step":10,"eval_loss":2.01,...}
  * {"type":"done","time":"..."}   or   {"type":"failed","reason":"...","time":"..."}
+ *                                  or   {"type":"stopped","time":"..."} after a SIGTERM
  * </pre>
  */
 final class JobEvents implements ProgressListener, AutoCloseable {
@@ -73,6 +74,11 @@ final class JobEvents implements ProgressListener, AutoCloseable {
 
   void done() {
     write(event("done").put("time", Instant.now().toString()));
+  }
+
+  /** A SIGTERM stopped the run after a checkpoint; not a failure, a restart resumes it. */
+  void stopped() {
+    write(event("stopped").put("time", Instant.now().toString()));
   }
 
   void failed(String reason) {

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One run of the {@code train} entrypoint under a {@link TrainLayout}: fetch the base model and the
@@ -41,6 +42,9 @@ final class TrainJob {
   /** The Hugging Face token; never in the spec, always from the environment. */
   static final String HF_TOKEN = "HF_TOKEN";
 
+  /** The exit code of a run stopped by SIGTERM, as a shell reports one. */
+  static final int STOPPED_EXIT_CODE = 143;
+
   /** How long a SIGTERM waits for the step in progress and its checkpoint. */
   private static final long STOP_GRACE_SECONDS = 120;
 
@@ -49,6 +53,9 @@ final class TrainJob {
   private final Map<String, String> env;
   private final PrintStream out;
   private final PrintStream err;
+  private final AtomicBoolean terminated = new AtomicBoolean();
+  // Counted down when the run has written its last event: a SIGTERM hook waits for it.
+  private final CountDownLatch finished = new CountDownLatch(1);
 
   TrainJob(
       TrainLayout layout,
@@ -70,7 +77,10 @@ final class TrainJob {
     try {
       layout.failureFile().ifPresent(TrainJob::deleteStale);
       events = JobEvents.open(outputs.eventsFile(), out);
-      execute(outputs, events);
+      if (!execute(outputs, events)) {
+        events.stopped();
+        return STOPPED_EXIT_CODE;
+      }
       events.done();
       return 0;
     } catch (RuntimeException | Error e) {
@@ -87,10 +97,12 @@ final class TrainJob {
       if (events != null) {
         events.close();
       }
+      finished.countDown();
     }
   }
 
-  private void execute(JobOutputs outputs, JobEvents events) {
+  /** Runs the stages; false when a SIGTERM stopped the training (its checkpoint is saved). */
+  private boolean execute(JobOutputs outputs, JobEvents events) {
     fetchRemoteDirs();
     TrainSpec spec = withToken(layout.readSpec(storage));
     log("job " + layout.job() + ", model " + spec.model().source());
@@ -108,6 +120,11 @@ final class TrainJob {
             + "; eval files "
             + evalFiles);
 
+    if (spec.data().packing()) {
+      log(
+          "WARNING: data.packing is on, and the trainer takes no per-sample positions yet: samples"
+              + " packed into one row attend to each other.");
+    }
     List<TrainingExample> train;
     List<TrainingExample> eval;
     List<SamplePrompt> prompts;
@@ -141,6 +158,11 @@ final class TrainJob {
             .logSink(this::log)
             .build();
     TrainResult result = runStoppable(run);
+    if (terminated.get()) {
+      log("stopped at step " + result.globalStep() + "; a new run resumes from its checkpoint");
+      uploadRemoteDirs(events);
+      return false;
+    }
     ModelExport.copyAdapter(result.adapterDir(), outputs.adapterDir());
 
     events.state(State.MERGING);
@@ -166,16 +188,17 @@ final class TrainJob {
     MetricsJson.write(outputs.metricsFile(), MetricsJson.of(layout.job(), result, samples));
     RunReporting.finish(outputs, spec, result, samples);
     uploadRemoteDirs(events);
+    return true;
   }
 
   /** Runs {@code run}; a SIGTERM (a spot interruption) stops it after a checkpoint. */
-  private static TrainResult runStoppable(TrainingRun run) {
-    CountDownLatch finished = new CountDownLatch(1);
+  private TrainResult runStoppable(TrainingRun run) {
     Thread hook =
         Thread.ofPlatform()
             .name("tune-train-stop")
             .unstarted(
                 () -> {
+                  terminated.set(true);
                   run.stop();
                   try {
                     finished.await(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
@@ -187,11 +210,10 @@ final class TrainJob {
     try {
       return run.run();
     } finally {
-      finished.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException shuttingDown) {
-        // The hook is running: it waits for the countdown above.
+        // The hook is running: it waits until the run has written its last event.
       }
     }
   }

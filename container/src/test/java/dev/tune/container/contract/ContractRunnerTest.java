@@ -118,6 +118,30 @@ class ContractRunnerTest {
     assertThat(result.jobDir().resolve("output/failure")).isRegularFile();
   }
 
+  @Test
+  void aStoppedJobSavesACheckpointAndSaysItStopped() throws Exception {
+    TrainSpec spec =
+        TinyTraining.spec(TinyTraining.writeDolly(dir.resolve("data/train.jsonl"), 16), 500);
+    ContractTraining training = runner(Contract.SAGEMAKER).train(spec);
+    long until = System.nanoTime() + READY.toNanos();
+    while (lines.stream().noneMatch(l -> l.startsWith("{\"type\":\"metrics\",\"step\":1"))) {
+      assertThat(System.nanoTime()).as("no step within %s: %s", READY, lines).isLessThan(until);
+      Thread.sleep(50);
+    }
+
+    training.stop(Duration.ofSeconds(60)); // SIGTERM, as SageMaker stops a job
+
+    ContractTrainingResult result = training.await();
+    assertThat(result.exitCode()).as("output: %s", result.lastLines()).isEqualTo(143);
+    try (var checkpoints = Files.list(result.jobDir().resolve("checkpoints"))) {
+      assertThat(checkpoints.map(p -> p.getFileName().toString()))
+          .anyMatch(n -> n.startsWith("checkpoint-"));
+    }
+    List<String> events = Files.readAllLines(result.eventsFile());
+    assertThat(events.get(events.size() - 1)).startsWith("{\"type\":\"stopped\"");
+    assertThat(result.jobDir().resolve("output/failure")).doesNotExist();
+  }
+
   private static HttpResponse<String> post(ContractEndpoint endpoint, String body)
       throws IOException, InterruptedException {
     return HttpClient.newHttpClient()
