@@ -2,6 +2,7 @@ package dev.tune.container.train;
 
 import dev.tune.core.progress.ProgressListener;
 import dev.tune.core.train.TrainSpec;
+import dev.tune.trainer.data.DataReport;
 import dev.tune.trainer.train.TrainResult;
 import java.util.List;
 
@@ -22,5 +23,10 @@ final class RunReporting {
 
   /** After a successful run: the report from the spec, the result and the sample answers. */
   static void finish(
-      JobOutputs outputs, TrainSpec spec, TrainResult result, List<Sample> samples) {}
+      JobOutputs outputs,
+      TrainSpec spec,
+      TrainResult result,
+      List<Sample> samples,
+      DataReport trainData,
+      DataReport evalData) {}
 }

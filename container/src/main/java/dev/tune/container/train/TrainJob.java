@@ -125,8 +125,8 @@ final class TrainJob {
           "WARNING: data.packing is on, and the trainer takes no per-sample positions yet: samples"
               + " packed into one row attend to each other.");
     }
-    List<TrainingExample> train;
-    List<TrainingExample> eval;
+    Examples train;
+    Examples eval;
     List<SamplePrompt> prompts;
     try (ModelTokenizer tokenizer = ModelTokenizer.load(baseDir)) {
       DataPipeline data =
@@ -135,7 +135,7 @@ final class TrainJob {
       eval = examples(data.eval(), "evaluation");
       prompts = SamplePrompt.choose(spec, tokenizer, data.eval());
     }
-    if (train.isEmpty()) {
+    if (train.list().isEmpty()) {
       throw new BadInputException(
           "No training example is left after reading " + trainFiles + ".",
           "Check data.max_seq_length, data.drop_long_rows and the rows' fields.");
@@ -148,8 +148,8 @@ final class TrainJob {
         TrainingRun.builder(spec, layout.job())
             .baseModelDir(baseDir)
             .outputDir(outputs.checkpointDir())
-            .trainExamples(train)
-            .evalExamples(eval)
+            .trainExamples(train.list())
+            .evalExamples(eval.list())
             .listener(
                 e -> {
                   events.onEvent(e);
@@ -186,7 +186,7 @@ final class TrainJob {
       samples.add(new Sample(prompts.get(i).text(), before.get(i), after.get(i)));
     }
     MetricsJson.write(outputs.metricsFile(), MetricsJson.of(layout.job(), result, samples));
-    RunReporting.finish(outputs, spec, result, samples);
+    RunReporting.finish(outputs, spec, result, samples, train.report(), eval.report());
     uploadRemoteDirs(events);
     return true;
   }
@@ -218,11 +218,13 @@ final class TrainJob {
     }
   }
 
-  /** Every example of {@code stream}, read once; the trainer shuffles them per epoch. */
-  private List<TrainingExample> examples(ExampleStream stream, String what) {
+  /** The examples of one data set, read once (the trainer shuffles them per epoch). */
+  private record Examples(List<TrainingExample> list, DataReport report) {}
+
+  private Examples examples(ExampleStream stream, String what) {
     List<TrainingExample> examples = new ArrayList<>();
     if (!stream.isPresent()) {
-      return examples;
+      return new Examples(examples, stream.check());
     }
     try (ExampleIterator it = stream.iterator()) {
       while (it.hasNext()) {
@@ -242,8 +244,8 @@ final class TrainJob {
               + (report.skippedBadRows() > 0 ? ", " + report.skippedBadRows() + " bad rows" : "")
               + (report.truncated() > 0 ? ", " + report.truncated() + " truncated" : "")
               + (report.droppedTooLong() > 0 ? ", " + report.droppedTooLong() + " too long" : ""));
+      return new Examples(examples, report);
     }
-    return examples;
   }
 
   private TrainSpec withToken(TrainSpec spec) {
