@@ -14,6 +14,7 @@ import dev.tune.trainer.data.DataReport;
 import dev.tune.trainer.data.ExampleIterator;
 import dev.tune.trainer.data.ExampleStream;
 import dev.tune.trainer.data.TokenizedExample;
+import dev.tune.trainer.report.Sample;
 import dev.tune.trainer.tokenizer.ModelTokenizer;
 import dev.tune.trainer.train.TrainResult;
 import dev.tune.trainer.train.TrainingExample;
@@ -120,11 +121,6 @@ final class TrainJob {
             + "; eval files "
             + evalFiles);
 
-    if (spec.data().packing()) {
-      log(
-          "WARNING: data.packing is on, and the trainer takes no per-sample positions yet: samples"
-              + " packed into one row attend to each other.");
-    }
     Examples train;
     Examples eval;
     List<SamplePrompt> prompts;
@@ -140,21 +136,30 @@ final class TrainJob {
           "No training example is left after reading " + trainFiles + ".",
           "Check data.max_seq_length, data.drop_long_rows and the rows' fields.");
     }
-    List<String> before = SampleAnswers.of(baseDir, Optional.empty(), prompts);
+    try (RunReporting reporting = RunReporting.start(outputs, spec)) {
+      return trainAndExport(spec, outputs, events, reporting, baseDir, train, eval, prompts);
+    }
+  }
 
+  private boolean trainAndExport(
+      TrainSpec spec,
+      JobOutputs outputs,
+      JobEvents events,
+      RunReporting reporting,
+      Path baseDir,
+      Examples train,
+      Examples eval,
+      List<SamplePrompt> prompts) {
+    List<String> before = SampleAnswers.of(baseDir, Optional.empty(), prompts);
     events.state(State.TRAINING);
-    ProgressListener extra = RunReporting.listener(outputs, spec);
     TrainingRun run =
         TrainingRun.builder(spec, layout.job())
             .baseModelDir(baseDir)
             .outputDir(outputs.checkpointDir())
             .trainExamples(train.list())
             .evalExamples(eval.list())
-            .listener(
-                e -> {
-                  events.onEvent(e);
-                  extra.onEvent(e);
-                })
+            .listener(events)
+            .trainingListener(reporting.listener())
             .logSink(this::log)
             .build();
     TrainResult result = runStoppable(run);
@@ -186,7 +191,7 @@ final class TrainJob {
       samples.add(new Sample(prompts.get(i).text(), before.get(i), after.get(i)));
     }
     MetricsJson.write(outputs.metricsFile(), MetricsJson.of(layout.job(), result, samples));
-    RunReporting.finish(outputs, spec, result, samples, train.report(), eval.report());
+    reporting.finish(result, samples, train.report(), eval.report());
     uploadRemoteDirs(events);
     return true;
   }
@@ -229,7 +234,7 @@ final class TrainJob {
     try (ExampleIterator it = stream.iterator()) {
       while (it.hasNext()) {
         TokenizedExample e = it.next();
-        examples.add(new TrainingExample(e.inputIds(), e.labels()));
+        examples.add(TrainingExample.of(e));
       }
       DataReport report = it.report();
       log(
