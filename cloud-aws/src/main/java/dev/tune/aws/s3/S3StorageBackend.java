@@ -3,16 +3,17 @@ package dev.tune.aws.s3;
 import dev.tune.core.artifact.ArtifactUri;
 import dev.tune.core.artifact.S3Uri;
 import dev.tune.core.error.BadInputException;
-import dev.tune.core.error.NotFoundException;
 import dev.tune.core.progress.ProgressListener;
 import dev.tune.core.storage.FetchOptions;
 import dev.tune.core.storage.FileProgress;
 import dev.tune.core.storage.LocalFiles;
+import dev.tune.core.storage.LocalPath;
+import dev.tune.core.storage.LocalTree;
 import dev.tune.core.storage.SerialListener;
 import dev.tune.core.storage.StorageBackend;
 import dev.tune.core.storage.StoredFile;
+import dev.tune.core.storage.Transfers;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +27,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -128,23 +127,7 @@ public final class S3StorageBackend implements StorageBackend {
       }
       Map<String, S3Object> byPath = new TreeMap<>();
       objects.forEach(o -> byPath.put(o.path(), o));
-      List<String> selected = options.selection().select(byPath.keySet());
-      if (selected.isEmpty()) {
-        throw new NotFoundException(
-            "None of the "
-                + objects.size()
-                + " objects below "
-                + uri
-                + " matches allow "
-                + options.allowPatterns()
-                + " and ignore "
-                + options.ignorePatterns()
-                + "; there are "
-                + byPath.keySet().stream().limit(10).collect(Collectors.joining(", "))
-                + (byPath.size() > 10 ? ", ..." : "")
-                + ".",
-            "Change the file patterns.");
-      }
+      List<String> selected = options.selection().selectFrom(uri, byPath.keySet());
       String prefix = uri.key().isEmpty() || uri.key().endsWith("/") ? uri.key() : uri.key() + "/";
       Path dir =
           options.destination().isPresent()
@@ -206,7 +189,7 @@ public final class S3StorageBackend implements StorageBackend {
       return target;
     }
     List<Runnable> tasks = new ArrayList<>();
-    for (Map.Entry<String, Path> file : filesBelow(from).entrySet()) {
+    for (Map.Entry<String, Path> file : LocalTree.files(from).entrySet()) {
       S3Uri target = uri.resolve(file.getKey());
       tasks.add(() -> uploadOne(upload, file.getValue(), target, serial));
     }
@@ -221,24 +204,6 @@ public final class S3StorageBackend implements StorageBackend {
     } catch (IOException e) {
       throw LocalFiles.failure("reading " + file, e);
     }
-  }
-
-  private static Map<String, Path> filesBelow(Path dir) {
-    Map<String, Path> files = new TreeMap<>();
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.filter(Files::isRegularFile)
-          .forEach(
-              p -> {
-                List<String> parts = new ArrayList<>();
-                dir.relativize(p).forEach(part -> parts.add(part.toString()));
-                files.put(String.join("/", parts), p);
-              });
-    } catch (IOException e) {
-      throw LocalFiles.failure("reading " + dir, e);
-    } catch (UncheckedIOException e) {
-      throw LocalFiles.failure("reading " + dir, e.getCause());
-    }
-    return files;
   }
 
   private static String strip(String prefix) {
