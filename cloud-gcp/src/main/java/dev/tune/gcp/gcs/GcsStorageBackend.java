@@ -10,28 +10,22 @@ import dev.tune.core.artifact.ArtifactUri;
 import dev.tune.core.artifact.GcsUri;
 import dev.tune.core.error.BadInputException;
 import dev.tune.core.progress.ProgressListener;
+import dev.tune.core.storage.BucketLayout;
 import dev.tune.core.storage.FetchOptions;
 import dev.tune.core.storage.FileProgress;
-import dev.tune.core.storage.LocalFiles;
-import dev.tune.core.storage.LocalPath;
-import dev.tune.core.storage.LocalTree;
 import dev.tune.core.storage.SerialListener;
 import dev.tune.core.storage.StorageBackend;
 import dev.tune.core.storage.StoredFile;
-import dev.tune.core.storage.Transfers;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Objects and prefixes in Google Cloud Storage ({@code gs://BUCKET/NAME}, {@code
@@ -120,48 +114,16 @@ public final class GcsStorageBackend implements StorageBackend {
     List<GcsObject> objects = new GcsListing(gcs, errors).at(uri);
     ObjectDownload download = new ObjectDownload(gcs, errors, maxAttempts);
     ProgressListener serial = new SerialListener(listener);
-    Path bucketCache = cacheDir.resolve(uri.bucket());
-    try {
-      if (objects.size() == 1 && objects.get(0).name().equals(uri.object())) {
-        GcsObject object = objects.get(0);
-        Path target =
-            options.destination().isPresent()
-                ? LocalPath.below(options.destination().get(), object.path(), uri)
-                : LocalPath.below(bucketCache, object.name(), uri);
-        download.fetch(uri, object, target, new FileProgress(uri, serial));
-        return target;
-      }
-      Map<String, GcsObject> byPath = new TreeMap<>();
-      objects.forEach(o -> byPath.put(o.path(), o));
-      List<String> selected = options.selection().selectFrom(uri, byPath.keySet());
-      String prefix =
-          uri.object().isEmpty() || uri.object().endsWith("/") ? uri.object() : uri.object() + "/";
-      Path dir =
-          options.destination().isPresent()
-              ? options.destination().get()
-              : prefix.isEmpty()
-                  ? bucketCache
-                  : LocalPath.below(bucketCache, prefix.substring(0, prefix.length() - 1), uri);
-      List<Runnable> tasks = new ArrayList<>();
-      for (String path : selected) {
-        GcsObject object = byPath.get(path);
-        Path target = LocalPath.below(dir, path, uri);
-        GcsUri objectUri = new GcsUri(uri.bucket(), object.name());
-        tasks.add(
-            () -> {
-              try {
-                download.fetch(objectUri, object, target, new FileProgress(objectUri, serial));
-              } catch (IOException e) {
-                throw LocalFiles.failure("writing " + target, e);
-              }
-            });
-      }
-      Transfers.runAll(tasks, options.parallelism(), "fetching " + uri);
-      Files.createDirectories(dir);
-      return dir;
-    } catch (IOException e) {
-      throw LocalFiles.failure("fetching " + uri, e);
-    }
+    return BucketLayout.fetch(
+        uri,
+        uri.object(),
+        objects,
+        cacheDir.resolve(uri.bucket()),
+        options,
+        (object, target) -> {
+          GcsUri objectUri = new GcsUri(uri.bucket(), object.name());
+          download.fetch(objectUri, object, target, new FileProgress(objectUri, serial));
+        });
   }
 
   @Override
@@ -178,38 +140,15 @@ public final class GcsStorageBackend implements StorageBackend {
   @Override
   public ArtifactUri upload(Path source, ArtifactUri destination, ProgressListener listener) {
     GcsUri uri = gcsUri(destination);
-    Path from = source.toAbsolutePath().normalize();
-    if (!Files.exists(from)) {
-      throw new BadInputException(
-          "Cannot upload " + from + ": it does not exist.",
-          "Give the path of a file or directory.");
-    }
-    ObjectUpload upload = new ObjectUpload(client(uri), errors, UPLOAD_CHUNK);
     ProgressListener serial = new SerialListener(listener);
-    if (!Files.isDirectory(from)) {
-      GcsUri target =
-          uri.object().isEmpty() || uri.object().endsWith("/")
-              ? uri.resolve(from.getFileName().toString())
-              : uri;
-      uploadOne(upload, from, target, serial);
-      return target;
-    }
-    List<Runnable> tasks = new ArrayList<>();
-    for (Map.Entry<String, Path> file : LocalTree.files(from).entrySet()) {
-      GcsUri target = uri.resolve(file.getKey());
-      tasks.add(() -> uploadOne(upload, file.getValue(), target, serial));
-    }
-    Transfers.runAll(tasks, FetchOptions.DEFAULT_PARALLELISM, "uploading " + from + " to " + uri);
-    return uri;
-  }
-
-  private static void uploadOne(
-      ObjectUpload upload, Path file, GcsUri target, ProgressListener listener) {
-    try {
-      upload.upload(file, target, new FileProgress(target, listener));
-    } catch (IOException e) {
-      throw LocalFiles.failure("reading " + file, e);
-    }
+    return BucketLayout.upload(
+        source,
+        uri,
+        uri.object(),
+        uri::resolve,
+        (file, target) ->
+            new ObjectUpload(client(target), errors, UPLOAD_CHUNK)
+                .upload(file, target, new FileProgress(target, serial)));
   }
 
   /**
