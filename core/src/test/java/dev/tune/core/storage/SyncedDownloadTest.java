@@ -22,6 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 class SyncedDownloadTest {
   private static final Instant WRITTEN = Instant.parse("2026-03-01T12:00:00Z");
 
+  private static final SyncedDownload.Body NOT_AGAIN =
+      part -> {
+        throw new AssertionError("a current file was downloaded again");
+      };
+
   @TempDir Path temp;
   private final List<ProgressEvent> events = new ArrayList<>();
 
@@ -70,14 +75,7 @@ class SyncedDownloadTest {
     Files.writeString(target, "hello");
     Files.setLastModifiedTime(target, FileTime.from(WRITTEN));
 
-    SyncedDownload.fetch(
-        target,
-        5,
-        WRITTEN,
-        progress(),
-        part -> {
-          throw new AssertionError("a current file was downloaded again");
-        });
+    SyncedDownload.fetch(target, 5, WRITTEN, progress(), NOT_AGAIN);
 
     assertThat(phases()).containsExactly(Phase.CACHED);
     assertThat(SyncedDownload.isCurrent(target, 5, WRITTEN.plusSeconds(1))).isFalse();
@@ -122,14 +120,7 @@ class SyncedDownloadTest {
       Files.setLastModifiedTime(file, hourAgo);
     }
 
-    SyncedDownload.fetch(
-        target,
-        5,
-        WRITTEN,
-        progress(),
-        part -> {
-          throw new AssertionError("a current file was downloaded again");
-        });
+    SyncedDownload.fetch(target, 5, WRITTEN, progress(), NOT_AGAIN);
 
     assertThat(stale).doesNotExist();
     assertThat(live).exists();
