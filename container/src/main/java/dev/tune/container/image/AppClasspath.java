@@ -66,8 +66,13 @@ public final class AppClasspath {
         return List.of();
       }
       List<Path> referenced = new ArrayList<>();
-      for (String relative : classPath.trim().split("\\s+")) {
-        referenced.add(jar.resolveSibling(relative).normalize());
+      // Class-Path entries are URLs, relative to the jar's folder or absolute (file:/...).
+      java.net.URI folder = jar.toAbsolutePath().getParent().toUri();
+      for (String url : classPath.trim().split("\\s+")) {
+        java.net.URI resolved = folder.resolve(url);
+        if ("file".equals(resolved.getScheme())) {
+          referenced.add(Path.of(resolved).normalize());
+        }
       }
       return referenced;
     } catch (IOException e) {
