@@ -273,7 +273,15 @@ class TuneCommandTest {
   void onlyWorkingCommandsAreShown() {
     assertThat(TuneCommand.commandLine(NOWHERE, NOWHERE, Map.of()).getSubcommands().keySet())
         .containsExactly(
-            "init", "config", "data", "merge", "eval", "generate", "version", "completion");
+            "init",
+            "config",
+            "data",
+            "merge",
+            "eval",
+            "generate",
+            "package",
+            "version",
+            "completion");
   }
 
   @Test
