@@ -158,7 +158,14 @@ final class PackageCommand implements Callable<Integer> {
       request.cacheDir(cacheDir);
     }
     ImageBuildResult result =
-        new ImageBuilder(RegistryCredentialProviders.installed(), line -> printer.note(line))
+        new ImageBuilder(
+                RegistryCredentialProviders.installed(),
+                // Jib narrates every step and retry; only --verbose wants that.
+                line -> {
+                  if (root.verbose()) {
+                    printer.note(line);
+                  }
+                })
             .build(request.build());
     printer.result(text(result), () -> json(result));
     return 0;
