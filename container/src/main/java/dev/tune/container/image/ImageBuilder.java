@@ -32,6 +32,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -97,8 +100,16 @@ public final class ImageBuilder {
     layout.environment().forEach(container::addEnvironmentVariable);
     layout.labels().forEach(container::addLabel);
 
-    Containerizer containerizer = containerizer(request, jibLog);
     String registry = JibFailures.registryOf(request.baseImage());
+    RegistryProbe.check(base.getRegistry());
+    if (request.target() instanceof ImageTarget.Registry target) {
+      RegistryProbe.check(parse(target.reference(), "target").getRegistry());
+    }
+    Containerizer containerizer = containerizer(request, jibLog);
+    // Jib leaves a caller's executor running; ours is stopped and awaited before build() returns,
+    // so no layer is still being written to the cache after a failure.
+    ExecutorService executor = Executors.newCachedThreadPool();
+    containerizer.setExecutorService(executor);
     try {
       JibContainer built = container.containerize(containerizer);
       List<String> tags = new ArrayList<>(built.getTags());
@@ -120,6 +131,19 @@ public final class ImageBuilder {
       throw new UncheckedIOException(
           "Cannot create the layer cache below " + request.cacheDir(),
           new IOException(e.getMessage(), e));
+    } finally {
+      stop(executor);
+    }
+  }
+
+  private static void stop(ExecutorService executor) {
+    executor.shutdownNow();
+    try {
+      if (!executor.awaitTermination(5, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("Jib's layer builders did not stop within 5 minutes");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
