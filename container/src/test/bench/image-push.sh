@@ -67,10 +67,11 @@ package() {
   echo "$start $end"
 }
 report() {
-  read -r n0 b0 <<< "$1"; read -r n1 b1 <<< "$2"; read -r s e <<< "$3"
+  local n0 s0 n1 s1 s e
+  read -r n0 s0 <<< "$1"; read -r n1 s1 <<< "$2"; read -r s e <<< "$3"
   printf '%-28s %6.1f s  %3d new blobs  %12d bytes pushed  digest %s\n' "$4" \
-    "$(echo "$e - $s" | bc)" $((n1 - n0)) $((b1 - b0)) \
-    "$(sed -E 's/.*"digest":"([^"]+)".*/\1/' "$work/result-$5.json" | cut -c1-19)"
+    "$(echo "$e - $s" | bc)" $((n1 - n0)) $((s1 - s0)) \
+    "$(grep -oE '"digest" ?: ?"sha256:[0-9a-f]{12}' "$work/result-$5.json" | grep -oE 'sha256:.*')"
 }
 
 b0=$(blobs); t=$(package 1); b1=$(blobs); report "$b0" "$b1" "$t" "first push" 1
