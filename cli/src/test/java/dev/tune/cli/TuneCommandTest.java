@@ -279,6 +279,7 @@ class TuneCommandTest {
             "merge",
             "eval",
             "generate",
+            "plan",
             "package",
             "version",
             "completion");

@@ -223,6 +223,19 @@ public final class Tune implements AutoCloseable {
       client.cancelJob(job);
     }
 
+    /**
+     * Starts a failed or cancelled job again from its newest checkpoint ({@code tune train --resume
+     * JOB}).
+     *
+     * @return a handle on the resumed job, to wait for it
+     * @throws BadInputException if the provider cannot resume jobs
+     */
+    public TrainingJob resume(JobRef job) {
+      checkOwned(job);
+      client.resumeTraining(job);
+      return new TrainingJob(job, client, waiter);
+    }
+
     /** A handle on an existing job, to wait for it. */
     public TrainingJob attach(JobRef job) {
       checkOwned(job);

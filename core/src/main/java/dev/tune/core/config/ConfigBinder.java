@@ -15,6 +15,8 @@ import dev.tune.core.train.BaseModel;
 import dev.tune.core.train.ComputeDtype;
 import dev.tune.core.train.DataFormat;
 import dev.tune.core.train.DataSpec;
+import dev.tune.core.train.EarlyStopping;
+import dev.tune.core.train.EvalStrategy;
 import dev.tune.core.train.LoraSpec;
 import dev.tune.core.train.LrSchedulerType;
 import dev.tune.core.train.Optimizer;
@@ -70,6 +72,33 @@ final class ConfigBinder {
             training.orElseThrow(),
             output.orElseThrow());
     return Optional.of(new Bound(train, provider.orElseThrow(), deploy.orElseThrow()));
+  }
+
+  /**
+   * Only the sections of a {@link TrainSpec}, or empty if any problem was found. The provider and
+   * deploy sections may be present (a tree from {@link TuneConfig#toJsonTree()}) and are skipped.
+   */
+  Optional<TrainSpec> bindTrain() {
+    Optional<BaseModel> model = model(root.section("model"));
+    Optional<QuantizationSpec> quantization = quantization();
+    Optional<LoraSpec> lora = lora(root.section("lora"));
+    Optional<DataSpec> data = data(root.section("data"));
+    Optional<TrainingArguments> training = training(root.section("training"));
+    Optional<OutputSpec> output = output(root.section("output"));
+    root.value("provider");
+    root.value("deploy");
+    reading.reportUnknownKeys();
+    if (!reading.problems().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new TrainSpec(
+            model.orElseThrow(),
+            quantization.orElseThrow(),
+            lora.orElseThrow(),
+            data.orElseThrow(),
+            training.orElseThrow(),
+            output.orElseThrow()));
   }
 
   /** What a valid file binds to. */
@@ -199,17 +228,32 @@ final class ConfigBinder {
     s.integer("logging_steps").ifPresent(b::loggingSteps);
     s.integer("save_steps").ifPresent(b::saveSteps);
     s.integer("eval_steps").ifPresent(b::evalSteps);
+    s.choice("eval_strategy", EvalStrategy.class).ifPresent(b::evalStrategy);
+    Optional<EarlyStopping> earlyStopping = earlyStopping(s);
+    earlyStopping.ifPresent(b::earlyStopping);
     return s.build(b::build);
+  }
+
+  /** {@code early_stopping: {patience, min_delta}}; either key may be left at its default. */
+  private static Optional<EarlyStopping> earlyStopping(Section training) {
+    if (!training.has("early_stopping")) {
+      return Optional.empty();
+    }
+    Section s = training.section("early_stopping");
+    int patience = s.integer("patience").orElse(EarlyStopping.DEFAULT_PATIENCE);
+    double minDelta = s.number("min_delta").orElse(EarlyStopping.DEFAULT_MIN_DELTA);
+    return training.build(() -> new EarlyStopping(patience, minDelta));
   }
 
   private Optional<OutputSpec> output(Section s) {
     Optional<String> name = s.string("name");
     Optional<ArtifactUri> dir = s.uri("dir");
     boolean merge = s.bool("merge_adapter").orElse(true);
+    List<String> samplePrompts = s.strings("sample_prompts").orElse(List.of());
     if (!s.has("name")) {
       s.missing("name", "the model's name, e.g. tinyllama-support");
     }
-    return name.flatMap(n -> s.build(() -> new OutputSpec(n, dir, merge)));
+    return name.flatMap(n -> s.build(() -> new OutputSpec(n, dir, merge, samplePrompts)));
   }
 
   private Optional<ProviderSettings> provider() {

@@ -30,21 +30,26 @@ final class ConfigRenderer {
   }
 
   ObjectNode render(TrainSpec train, ProviderSettings provider, DeploySettings deploy) {
-    ObjectNode root = JsonNodeFactory.instance.objectNode();
-    ObjectNode model = root.putObject("model");
-    text(model, "model", "base", train.model().source().toString());
-    train.model().token().ifPresent(t -> model.put("token", MASK));
-    quantization(root, train.quantization());
-    lora(root.putObject("lora"), train.lora());
-    data(root.putObject("data"), train.data());
-    training(root.putObject("training"), train.training());
-    output(root.putObject("output"), train.output());
+    ObjectNode root = renderTrain(train);
+    train.model().token().ifPresent(t -> root.withObjectProperty("model").put("token", MASK));
     provider(root.putObject("provider"), provider);
     ObjectNode d = root.putObject("deploy");
     text(d, "deploy", "endpoint_name", deploy.endpointName());
     deploy.model().ifPresent(m -> text(d, "deploy", "model", m));
     d.put("min_replicas", deploy.minReplicas());
     d.put("max_replicas", deploy.maxReplicas());
+    return root;
+  }
+
+  /** The sections of a {@link TrainSpec}; the token is left out, not masked. */
+  ObjectNode renderTrain(TrainSpec train) {
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
+    text(root.putObject("model"), "model", "base", train.model().source().toString());
+    quantization(root, train.quantization());
+    lora(root.putObject("lora"), train.lora());
+    data(root.putObject("data"), train.data());
+    training(root.putObject("training"), train.training());
+    output(root.putObject("output"), train.output());
     return root;
   }
 
@@ -105,12 +110,21 @@ final class ConfigRenderer {
     n.put("logging_steps", t.loggingSteps());
     n.put("save_steps", t.saveSteps());
     n.put("eval_steps", t.evalSteps());
+    n.put("eval_strategy", Section.id(t.evalStrategy()));
+    t.earlyStopping()
+        .ifPresent(
+            e -> {
+              ObjectNode early = n.putObject("early_stopping");
+              early.put("patience", e.patience());
+              early.put("min_delta", e.minDelta());
+            });
   }
 
   private void output(ObjectNode n, OutputSpec output) {
     text(n, "output", "name", output.name());
     output.dir().ifPresent(d -> text(n, "output", "dir", d.toString()));
     n.put("merge_adapter", output.mergeAdapter());
+    output.samplePrompts().forEach(n.putArray("sample_prompts")::add);
   }
 
   private void provider(ObjectNode n, ProviderSettings p) {

@@ -8,6 +8,7 @@ import dev.tune.core.endpoint.DeploySpec;
 import dev.tune.core.endpoint.EndpointDescription;
 import dev.tune.core.endpoint.Prediction;
 import dev.tune.core.endpoint.Prompt;
+import dev.tune.core.error.BadInputException;
 import dev.tune.core.job.JobDescription;
 import dev.tune.core.job.LogLine;
 import dev.tune.core.model.ModelDescription;
@@ -46,6 +47,19 @@ public interface ProviderClient extends AutoCloseable {
 
   /** Asks the job to stop; returns once the provider accepted the request. */
   void cancelJob(JobRef job);
+
+  /**
+   * Starts a failed or cancelled job again under the same ref, continuing from the newest
+   * checkpoint it saved; returns once the provider accepted it. Providers that cannot do this keep
+   * the default, which says so.
+   *
+   * @throws dev.tune.core.error.ConflictException if the job is still running or has succeeded
+   */
+  default void resumeTraining(JobRef job) {
+    throw new BadInputException(
+        "Training job " + job + " cannot be resumed: its provider does not support it.",
+        "Start the training again with tune train.");
+  }
 
   /**
    * Copies a local file or directory to {@code destination} in the provider's storage.
