@@ -273,7 +273,16 @@ class TuneCommandTest {
   void onlyWorkingCommandsAreShown() {
     assertThat(TuneCommand.commandLine(NOWHERE, NOWHERE, Map.of()).getSubcommands().keySet())
         .containsExactly(
-            "init", "config", "data", "merge", "eval", "generate", "plan", "version", "completion");
+            "init",
+            "config",
+            "data",
+            "merge",
+            "eval",
+            "generate",
+            "plan",
+            "package",
+            "version",
+            "completion");
   }
 
   @Test
