@@ -37,6 +37,8 @@ import picocli.CommandLine.ScopeType;
       MergeCommand.class,
       EvalCommand.class,
       GenerateCommand.class,
+      PlanCommand.class,
+      PackageCommand.class,
       VersionCommand.class,
       CompletionCommand.class
     },
@@ -53,6 +55,8 @@ import picocli.CommandLine.ScopeType;
       "  tune merge --base B --adapter A --out M   merge a LoRA adapter into B",
       "  tune eval --model M --data eval.jsonl     loss and perplexity on texts",
       "  tune generate --model M --prompt 'Hi'     continue a prompt",
+      "  tune plan --model M --gpus 1x24GB         will a run fit, and where",
+      "  tune package --to REGISTRY/REPO:TAG       build and push the training image",
       "  source <(tune completion)        tab completion in bash or zsh",
       "",
       "Exit codes: 0 ok, 2 bad input or usage, 3 auth, 4 not found,",

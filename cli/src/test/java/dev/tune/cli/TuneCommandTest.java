@@ -286,6 +286,7 @@ class TuneCommandTest {
             "merge",
             "eval",
             "generate",
+            "plan",
             "version",
             "completion");
   }

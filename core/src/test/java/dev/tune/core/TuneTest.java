@@ -157,6 +157,17 @@ class TuneTest {
   }
 
   @Test
+  void resumingOnAProviderThatCannotResumeSaysSo() {
+    try (Tune tune = connect()) {
+      JobRef ref = tune.train(SPEC).ref();
+
+      assertThatThrownBy(() -> tune.jobs().resume(ref))
+          .isInstanceOf(BadInputException.class)
+          .hasMessageContaining("cannot be resumed");
+    }
+  }
+
+  @Test
   void refsOfAnotherProviderAreRejected() {
     try (Tune tune = connect()) {
       assertThatThrownBy(() -> tune.jobs().describe(new JobRef("sagemaker", "job-1")))

@@ -15,6 +15,8 @@ import dev.tune.core.train.BaseModel;
 import dev.tune.core.train.ComputeDtype;
 import dev.tune.core.train.DataFormat;
 import dev.tune.core.train.DataSpec;
+import dev.tune.core.train.EarlyStopping;
+import dev.tune.core.train.EvalStrategy;
 import dev.tune.core.train.LoraSpec;
 import dev.tune.core.train.LrSchedulerType;
 import dev.tune.core.train.Optimizer;
@@ -226,7 +228,21 @@ final class ConfigBinder {
     s.integer("logging_steps").ifPresent(b::loggingSteps);
     s.integer("save_steps").ifPresent(b::saveSteps);
     s.integer("eval_steps").ifPresent(b::evalSteps);
+    s.choice("eval_strategy", EvalStrategy.class).ifPresent(b::evalStrategy);
+    Optional<EarlyStopping> earlyStopping = earlyStopping(s);
+    earlyStopping.ifPresent(b::earlyStopping);
     return s.build(b::build);
+  }
+
+  /** {@code early_stopping: {patience, min_delta}}; either key may be left at its default. */
+  private static Optional<EarlyStopping> earlyStopping(Section training) {
+    if (!training.has("early_stopping")) {
+      return Optional.empty();
+    }
+    Section s = training.section("early_stopping");
+    int patience = s.integer("patience").orElse(EarlyStopping.DEFAULT_PATIENCE);
+    double minDelta = s.number("min_delta").orElse(EarlyStopping.DEFAULT_MIN_DELTA);
+    return training.build(() -> new EarlyStopping(patience, minDelta));
   }
 
   private Optional<OutputSpec> output(Section s) {

@@ -110,6 +110,14 @@ final class ConfigRenderer {
     n.put("logging_steps", t.loggingSteps());
     n.put("save_steps", t.saveSteps());
     n.put("eval_steps", t.evalSteps());
+    n.put("eval_strategy", Section.id(t.evalStrategy()));
+    t.earlyStopping()
+        .ifPresent(
+            e -> {
+              ObjectNode early = n.putObject("early_stopping");
+              early.put("patience", e.patience());
+              early.put("min_delta", e.minDelta());
+            });
   }
 
   private void output(ObjectNode n, OutputSpec output) {

@@ -2,6 +2,7 @@ package dev.tune.core.train;
 
 import dev.tune.core.error.Violations;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The training hyperparameters, named and defaulted as in transformers' {@code TrainingArguments}.
@@ -31,8 +32,11 @@ import java.util.Objects;
  * @param seed the random seed of initialization, dropout and data order
  * @param loggingSteps report loss and learning rate every this many steps
  * @param saveSteps save a checkpoint every this many steps
- * @param evalSteps evaluate every this many steps when there is evaluation data; defaults to {@code
- *     loggingSteps}
+ * @param evalSteps evaluate every this many steps when there is evaluation data and {@code
+ *     evalStrategy} is {@code steps}; defaults to {@code loggingSteps}
+ * @param evalStrategy when to evaluate; {@code steps} by default
+ * @param earlyStopping stop when the evaluation loss stops improving and return the best adapter;
+ *     off when empty
  */
 public record TrainingArguments(
     double learningRate,
@@ -56,11 +60,15 @@ public record TrainingArguments(
     long seed,
     int loggingSteps,
     int saveSteps,
-    int evalSteps) {
+    int evalSteps,
+    EvalStrategy evalStrategy,
+    Optional<EarlyStopping> earlyStopping) {
 
   public TrainingArguments {
     Objects.requireNonNull(lrSchedulerType, "lrSchedulerType");
     Objects.requireNonNull(optim, "optim");
+    Objects.requireNonNull(evalStrategy, "evalStrategy");
+    Objects.requireNonNull(earlyStopping, "earlyStopping");
     Violations v = new Violations("training arguments");
     v.check(learningRate > 0, "learning_rate", learningRate, "a number > 0");
     v.check(numTrainEpochs > 0, "num_train_epochs", numTrainEpochs, "a number > 0");
@@ -92,6 +100,11 @@ public record TrainingArguments(
     v.check(loggingSteps >= 1, "logging_steps", loggingSteps, "an integer >= 1");
     v.check(saveSteps >= 1, "save_steps", saveSteps, "an integer >= 1");
     v.check(evalSteps >= 1, "eval_steps", evalSteps, "an integer >= 1");
+    v.check(
+        earlyStopping.isEmpty() || evalStrategy != EvalStrategy.NO,
+        "eval_strategy",
+        "no",
+        "steps or epoch when early_stopping is set (early stopping needs evaluations)");
     v.throwIfAny();
   }
 
@@ -144,6 +157,8 @@ public record TrainingArguments(
     private int loggingSteps = 500;
     private int saveSteps = 500;
     private Integer evalSteps;
+    private EvalStrategy evalStrategy = EvalStrategy.STEPS;
+    private Optional<EarlyStopping> earlyStopping = Optional.empty();
 
     private Builder() {}
 
@@ -170,6 +185,8 @@ public record TrainingArguments(
       loggingSteps = a.loggingSteps;
       saveSteps = a.saveSteps;
       evalSteps = a.evalSteps;
+      evalStrategy = a.evalStrategy;
+      earlyStopping = a.earlyStopping;
     }
 
     public Builder learningRate(double value) {
@@ -282,6 +299,23 @@ public record TrainingArguments(
       return this;
     }
 
+    public Builder evalStrategy(EvalStrategy value) {
+      evalStrategy = Objects.requireNonNull(value, "evalStrategy");
+      return this;
+    }
+
+    /** Turns early stopping on with these settings. */
+    public Builder earlyStopping(EarlyStopping value) {
+      earlyStopping = Optional.of(value);
+      return this;
+    }
+
+    /** Turns early stopping off (the default). */
+    public Builder noEarlyStopping() {
+      earlyStopping = Optional.empty();
+      return this;
+    }
+
     /**
      * Builds the value.
      *
@@ -310,7 +344,9 @@ public record TrainingArguments(
           seed,
           loggingSteps,
           saveSteps,
-          evalSteps == null ? loggingSteps : evalSteps);
+          evalSteps == null ? loggingSteps : evalSteps,
+          evalStrategy,
+          earlyStopping);
     }
   }
 }

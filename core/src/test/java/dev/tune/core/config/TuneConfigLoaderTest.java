@@ -14,6 +14,8 @@ import dev.tune.core.provider.MachineSpec;
 import dev.tune.core.train.ComputeDtype;
 import dev.tune.core.train.DataFormat;
 import dev.tune.core.train.DataSpec;
+import dev.tune.core.train.EarlyStopping;
+import dev.tune.core.train.EvalStrategy;
 import dev.tune.core.train.LoraSpec;
 import dev.tune.core.train.LrSchedulerType;
 import dev.tune.core.train.Optimizer;
@@ -404,6 +406,82 @@ class TuneConfigLoaderTest {
         .isEqualTo(
             "tune.yaml:8:18: training.learning_rate: \"-1\" is not allowed (allowed: a number > 0)");
     assertThat(problems.get(1).allowed()).contains("false when bf16 is true");
+  }
+
+  @Test
+  void evalStrategyAndEarlyStoppingBindAndRenderBack() {
+    TuneConfig config =
+        parse(
+            MINIMAL
+                + """
+                training:
+                  eval_strategy: epoch
+                  early_stopping: {patience: 3, min_delta: 0.01}
+                """);
+
+    TrainingArguments training = config.trainSpec().training();
+    assertThat(training.evalStrategy()).isEqualTo(EvalStrategy.EPOCH);
+    assertThat(training.earlyStopping()).contains(new EarlyStopping(3, 0.01));
+    assertThat(config.toJsonTree().get("training").get("eval_strategy").asText())
+        .isEqualTo("epoch");
+    assertThat(parse(config.toJson()).trainSpec()).isEqualTo(config.trainSpec());
+  }
+
+  @Test
+  void earlyStoppingDefaultsToTransformersCallbackAndIsOffUnlessSet() {
+    TuneConfig defaults = parse(MINIMAL);
+    TuneConfig patienceOnly = parse(MINIMAL + "training:\n  early_stopping:\n    patience: 2\n");
+
+    assertThat(defaults.trainSpec().training().evalStrategy()).isEqualTo(EvalStrategy.STEPS);
+    assertThat(defaults.trainSpec().training().earlyStopping()).isEmpty();
+    assertThat(defaults.toJsonTree().get("training").has("early_stopping")).isFalse();
+    assertThat(parse(defaults.toJson()).trainSpec()).isEqualTo(defaults.trainSpec());
+    assertThat(patienceOnly.trainSpec().training().earlyStopping())
+        .contains(new EarlyStopping(2, 0.0));
+  }
+
+  @Test
+  void badEarlyStoppingSettingsPointAtTheirKeys() {
+    List<ConfigProblem> problems =
+        problems(
+            MINIMAL
+                + """
+                training:
+                  eval_strategy: sometimes
+                  early_stopping:
+                    patience: 0
+                    min_delta: -0.5
+                    patients: 2
+                """);
+
+    assertThat(problems)
+        .extracting(ConfigProblem::path, ConfigProblem::line)
+        .containsExactlyInAnyOrder(
+            tuple("training.eval_strategy", 8),
+            tuple("training.early_stopping.patience", 10),
+            tuple("training.early_stopping.min_delta", 11),
+            tuple("training.early_stopping.patients", 12));
+    assertThat(problems)
+        .filteredOn(p -> p.path().equals("training.eval_strategy"))
+        .singleElement()
+        .satisfies(p -> assertThat(p.allowed()).isEqualTo("no, steps, epoch"));
+  }
+
+  @Test
+  void earlyStoppingNeedsEvaluations() {
+    List<ConfigProblem> problems =
+        problems(
+            MINIMAL
+                + """
+                training:
+                  eval_strategy: "no"
+                  early_stopping: {patience: 2}
+                """);
+
+    assertThat(problems)
+        .extracting(ConfigProblem::path, ConfigProblem::line)
+        .containsExactly(tuple("training.eval_strategy", 8));
+    assertThat(problems.get(0).allowed()).contains("early stopping needs evaluations");
   }
 
   @Test

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.tune.trainer.model.falcon.FalconModel;
 import dev.tune.trainer.model.llama.LlamaModel;
 import dev.tune.trainer.safetensors.CheckpointReader;
@@ -183,11 +184,49 @@ public final class CausalLm implements AutoCloseable {
    */
   public AttentionContext attentionContext(
       NDManager manager, int batch, int seq, Optional<NDArray> paddingMask) {
+    return attentionContext(manager, batch, seq, paddingMask, Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * The same for rows that may be packed, as {@link ForwardInput} describes them.
+   *
+   * @param positionIds {@code [batch, seq]}; empty means {@code 0..seq-1} in every row
+   * @param sequenceIds {@code [batch, seq]}, the sample each token belongs to; empty when each row
+   *     is one sample
+   */
+  public AttentionContext attentionContext(
+      NDManager manager,
+      int batch,
+      int seq,
+      Optional<NDArray> paddingMask,
+      Optional<NDArray> positionIds,
+      Optional<NDArray> sequenceIds) {
+    positionIds.ifPresent(
+        p -> {
+          if (!p.getShape().equals(new Shape(batch, seq))) {
+            throw new IllegalArgumentException(
+                "position ids have shape "
+                    + p.getShape()
+                    + ", expected ("
+                    + batch
+                    + ", "
+                    + seq
+                    + ")");
+          }
+        });
     NDArray positions =
-        manager.arange(0, seq, 1, DataType.INT64).reshape(1, seq).broadcast(batch, seq);
+        positionIds.orElseGet(
+            () -> manager.arange(0, seq, 1, DataType.INT64).reshape(1, seq).broadcast(batch, seq));
     NDArray mask =
         AttentionMask.build(
-            manager, batch, seq, 0, paddingMask, config.slidingWindow(), DataType.FLOAT32);
+            manager,
+            batch,
+            seq,
+            0,
+            paddingMask,
+            sequenceIds,
+            config.slidingWindow(),
+            DataType.FLOAT32);
     return new AttentionContext(rotary.angles(positions, computeDtype), mask, attentionScale);
   }
 

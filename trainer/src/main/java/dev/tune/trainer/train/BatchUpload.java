@@ -18,8 +18,9 @@ import java.util.Optional;
 final class BatchUpload implements AutoCloseable {
 
   /**
-   * The most bytes one upload holds (ids, labels and mask, int64 each): the batches of a long
-   * logging interval are split into several uploads beyond it.
+   * The most bytes one upload holds (ids, labels, mask and, for packed rows, positions and sequence
+   * ids, int64 each): the batches of a long logging interval are split into several uploads beyond
+   * it.
    */
   static final long BUDGET_BYTES = 64L << 20;
 
@@ -27,6 +28,9 @@ final class BatchUpload implements AutoCloseable {
   private final NDArray ids;
   private final NDArray labels;
   private final NDArray masks;
+  // null when no batch of the upload is packed
+  private final NDArray positions;
+  private final NDArray sequences;
   private final List<PaddedBatch> batches;
   private final long[] offsets;
 
@@ -41,6 +45,9 @@ final class BatchUpload implements AutoCloseable {
     long[] allIds = new long[total];
     long[] allLabels = new long[total];
     long[] allMasks = new long[total];
+    boolean packed = batches.stream().anyMatch(b -> b.positionIds() != null);
+    long[] allPositions = packed ? new long[total] : null;
+    long[] allSequences = packed ? new long[total] : null;
     for (int i = 0; i < batches.size(); i++) {
       PaddedBatch b = batches.get(i);
       int at = (int) offsets[i];
@@ -49,16 +56,22 @@ final class BatchUpload implements AutoCloseable {
       if (b.attentionMask() != null) {
         System.arraycopy(b.attentionMask(), 0, allMasks, at, b.size());
       }
+      if (b.positionIds() != null) {
+        System.arraycopy(b.positionIds(), 0, allPositions, at, b.size());
+        System.arraycopy(b.sequenceIds(), 0, allSequences, at, b.size());
+      }
     }
     this.manager = parent.newSubManager();
     this.ids = manager.create(allIds);
     this.labels = manager.create(allLabels);
     this.masks = manager.create(allMasks);
+    this.positions = packed ? manager.create(allPositions) : null;
+    this.sequences = packed ? manager.create(allSequences) : null;
   }
 
   /** The bytes an upload of {@code batch} takes on the device. */
   static long bytes(PaddedBatch batch) {
-    return 3L * Long.BYTES * batch.size();
+    return (batch.positionIds() == null ? 3L : 5L) * Long.BYTES * batch.size();
   }
 
   /** Consecutive runs of {@code batches}, each within {@code budget} bytes (or one batch). */
@@ -100,7 +113,12 @@ final class BatchUpload implements AutoCloseable {
     NDArray batchLabels = view(labels, range, b, owner);
     Optional<NDArray> mask =
         b.attentionMask() == null ? Optional.empty() : Optional.of(view(masks, range, b, owner));
-    return new DeviceBatch(batchIds, batchLabels, mask);
+    boolean packed = b.positionIds() != null;
+    Optional<NDArray> batchPositions =
+        packed ? Optional.of(view(positions, range, b, owner)) : Optional.empty();
+    Optional<NDArray> batchSequences =
+        packed ? Optional.of(view(sequences, range, b, owner)) : Optional.empty();
+    return new DeviceBatch(batchIds, batchLabels, mask, batchPositions, batchSequences);
   }
 
   private static NDArray view(NDArray flat, NDIndex range, PaddedBatch b, NDManager owner) {

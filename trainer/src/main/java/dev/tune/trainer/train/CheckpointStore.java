@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
  * <p>A checkpoint is written into a temporary directory beside its final place and renamed into
  * place in one step, so a run killed while saving leaves either the whole checkpoint or none (the
  * temporary leftovers are removed when the next run starts). After each save the oldest checkpoints
- * beyond {@code save_total_limit} are deleted.
+ * beyond {@code save_total_limit} are deleted, except the newest one and the one {@link #keep}
+ * names (the best, when early stopping keeps it), as transformers' rotation spares the best
+ * checkpoint.
  */
 public final class CheckpointStore {
 
@@ -36,6 +38,7 @@ public final class CheckpointStore {
 
   private final Path outputDir;
   private final OptionalInt saveTotalLimit;
+  private OptionalInt kept = OptionalInt.empty();
 
   /**
    * @param saveTotalLimit how many checkpoints to keep, newest first; empty keeps all
@@ -50,6 +53,11 @@ public final class CheckpointStore {
                 "save_total_limit must be >= 1 (or unset to keep every checkpoint), got " + limit);
           }
         });
+  }
+
+  /** Spares the checkpoint of {@code step} from the {@code save_total_limit} rotation. */
+  public void keep(int step) {
+    kept = OptionalInt.of(step);
   }
 
   /** Writes the checkpoint's files into a directory. */
@@ -143,12 +151,17 @@ public final class CheckpointStore {
     }
     List<Path> all = checkpoints();
     int excess = all.size() - saveTotalLimit.getAsInt();
-    for (int i = 0; i < excess; i++) {
-      try {
-        deleteTree(all.get(i));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot delete the old checkpoint " + all.get(i), e);
+    for (int i = 0; i < all.size() - 1 && excess > 0; i++) {
+      Path old = all.get(i);
+      if (kept.isPresent() && step(old).getAsInt() == kept.getAsInt()) {
+        continue;
       }
+      try {
+        deleteTree(old);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot delete the old checkpoint " + old, e);
+      }
+      excess--;
     }
   }
 

@@ -10,6 +10,10 @@ import java.util.List;
  * with {@value CausalLmLoss#IGNORE_INDEX}, and an attention mask of 1 for real tokens and 0 for
  * padding (as transformers' collators pad for training). {@code tokens} counts the real tokens (for
  * throughput), {@code trainedTokens} the labels the loss counts.
+ *
+ * <p>When any example is packed, the batch also carries position ids and sequence ids for every row
+ * (a single-sample row gets {@code 0..n-1} and sequence 0); padding gets sequence id -1, which no
+ * real token has, and the attention mask hides it anyway.
  */
 final class PaddedBatch {
 
@@ -18,6 +22,8 @@ final class PaddedBatch {
   private final long[] inputIds;
   private final long[] labels;
   private final long[] attentionMask;
+  private final long[] positionIds;
+  private final long[] sequenceIds;
   private final long tokens;
   private final long trainedTokens;
 
@@ -27,6 +33,8 @@ final class PaddedBatch {
       long[] inputIds,
       long[] labels,
       long[] attentionMask,
+      long[] positionIds,
+      long[] sequenceIds,
       long tokens,
       long trainedTokens) {
     this.batch = batch;
@@ -34,6 +42,8 @@ final class PaddedBatch {
     this.inputIds = inputIds;
     this.labels = labels;
     this.attentionMask = attentionMask;
+    this.positionIds = positionIds;
+    this.sequenceIds = sequenceIds;
     this.tokens = tokens;
     this.trainedTokens = trainedTokens;
   }
@@ -44,12 +54,16 @@ final class PaddedBatch {
     }
     int batch = examples.size();
     int seq = 0;
+    boolean packed = false;
     for (TrainingExample e : examples) {
       seq = Math.max(seq, e.length());
+      packed |= e.isPacked();
     }
     long[] ids = new long[Math.multiplyExact(batch, seq)];
     long[] labels = new long[ids.length];
     long[] mask = new long[ids.length];
+    long[] positions = packed ? new long[ids.length] : null;
+    long[] sequences = packed ? new long[ids.length] : null;
     boolean padded = false;
     long tokens = 0;
     long trained = 0;
@@ -62,12 +76,17 @@ final class PaddedBatch {
         ids[i] = real ? e.inputId(t) : padId;
         labels[i] = real ? e.label(t) : CausalLmLoss.IGNORE_INDEX;
         mask[i] = real ? 1 : 0;
+        if (packed) {
+          positions[i] = real ? e.positionId(t) : t - n;
+          sequences[i] = real ? e.sequenceId(t) : -1;
+        }
       }
       padded |= n < seq;
       tokens += n;
       trained += e.trainedTokens();
     }
-    return new PaddedBatch(batch, seq, ids, labels, padded ? mask : null, tokens, trained);
+    return new PaddedBatch(
+        batch, seq, ids, labels, padded ? mask : null, positions, sequences, tokens, trained);
   }
 
   /**
@@ -108,6 +127,16 @@ final class PaddedBatch {
   /** Row-major {@code [batch, seq]} mask, or {@code null} when no row is padded. */
   long[] attentionMask() {
     return attentionMask;
+  }
+
+  /** Row-major {@code [batch, seq]} position ids, or {@code null} when no row is packed. */
+  long[] positionIds() {
+    return positionIds;
+  }
+
+  /** Row-major {@code [batch, seq]} sequence ids, or {@code null} when no row is packed. */
+  long[] sequenceIds() {
+    return sequenceIds;
   }
 
   long tokens() {

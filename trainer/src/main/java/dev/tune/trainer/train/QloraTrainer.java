@@ -15,8 +15,14 @@ import java.util.function.Consumer;
  * accumulation with the loss averaged over all trained tokens of the optimizer step, gradient
  * clipping, AdamW ({@code adamw_torch}, {@code adamw_8bit}, {@code paged_adamw_8bit}) under HF's
  * learning-rate schedules, fp16 dynamic loss scaling when the model computes in float16, optional
- * gradient checkpointing, evaluation every {@code eval_steps}, logs every {@code logging_steps} and
- * checkpoints every {@code save_steps} (keeping {@code save_total_limit}).
+ * gradient checkpointing, evaluation every {@code eval_steps} or epoch ({@code eval_strategy}),
+ * logs every {@code logging_steps} and checkpoints every {@code save_steps} (keeping {@code
+ * save_total_limit}).
+ *
+ * <p>With {@code early_stopping}, training stops as transformers' {@code EarlyStoppingCallback}
+ * would; each evaluation with a new lowest loss is saved as a checkpoint that the rotation spares,
+ * and at the end that checkpoint's adapter is loaded back, so the best adapter is the one in the
+ * output directory and in the model (transformers' {@code load_best_model_at_end}).
  *
  * <p>Runs are reproducible: the same seed, data and settings give the same adapter, and a run
  * resumed from one of its checkpoints ends with the same adapter as one that never stopped.

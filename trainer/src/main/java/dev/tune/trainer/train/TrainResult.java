@@ -21,6 +21,9 @@ import java.util.OptionalDouble;
  * @param metrics the final summary ({@code train_runtime}, {@code train_samples_per_second}, {@code
  *     train_steps_per_second}, {@code train_loss}, {@code epoch})
  * @param logHistory every log entry, resumed ones included
+ * @param bestEvaluation the evaluation with the lowest {@code eval_loss}; with {@code
+ *     early_stopping} its checkpoint's adapter is the one in {@code adapterDir} and in the model
+ * @param stoppedByEarlyStopping whether early stopping ended the run before {@code maxSteps}
  */
 public record TrainResult(
     int globalStep,
@@ -31,7 +34,9 @@ public record TrainResult(
     double trainLoss,
     OptionalDouble evalLoss,
     Map<String, Double> metrics,
-    List<TrainingLog> logHistory) {
+    List<TrainingLog> logHistory,
+    Optional<BestEvaluation> bestEvaluation,
+    boolean stoppedByEarlyStopping) {
 
   public TrainResult {
     Objects.requireNonNull(adapterDir, "adapterDir");
@@ -39,5 +44,6 @@ public record TrainResult(
     Objects.requireNonNull(evalLoss, "evalLoss");
     metrics = Map.copyOf(metrics);
     logHistory = List.copyOf(logHistory);
+    Objects.requireNonNull(bestEvaluation, "bestEvaluation");
   }
 }

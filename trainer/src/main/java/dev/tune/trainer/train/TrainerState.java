@@ -36,6 +36,10 @@ import java.util.Optional;
  * @param totalLossSum every step's loss summed, for the final {@code train_loss}
  * @param numInputTokensSeen the real tokens of every step so far
  * @param logHistory every log entry so far
+ * @param settings the run's settings, for readers of the file
+ * @param bestEvaluation the evaluation with the lowest loss so far (transformers' {@code
+ *     best_metric} and {@code best_global_step})
+ * @param evaluationsWithoutImprovement the early-stopping patience counter
  */
 public record TrainerState(
     int globalStep,
@@ -49,7 +53,9 @@ public record TrainerState(
     double totalLossSum,
     long numInputTokensSeen,
     List<TrainingLog> logHistory,
-    Settings settings) {
+    Settings settings,
+    Optional<BestEvaluation> bestEvaluation,
+    int evaluationsWithoutImprovement) {
 
   /** The file name transformers uses. */
   public static final String FILE_NAME = "trainer_state.json";
@@ -63,6 +69,7 @@ public record TrainerState(
     Objects.requireNonNull(lossScaler, "lossScaler");
     logHistory = List.copyOf(logHistory);
     Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(bestEvaluation, "bestEvaluation");
   }
 
   /**
@@ -93,6 +100,15 @@ public record TrainerState(
   /** Writes the state to {@code dir/trainer_state.json}. */
   public void write(Path dir) {
     ObjectNode root = JSON.createObjectNode();
+    bestEvaluation.ifPresentOrElse(
+        b -> {
+          root.put("best_global_step", b.step());
+          root.put("best_metric", b.loss());
+        },
+        () -> {
+          root.putNull("best_global_step");
+          root.putNull("best_metric");
+        });
     root.put("epoch", epoch);
     root.put("eval_steps", settings.evalSteps());
     root.put("global_step", globalStep);
@@ -128,6 +144,7 @@ public record TrainerState(
     tune.put("pending_loss_sum", pendingLossSum);
     tune.put("pending_steps", pendingSteps);
     tune.put("total_loss_sum", totalLossSum);
+    tune.put("evaluations_without_improvement", evaluationsWithoutImprovement);
     try {
       Files.writeString(dir.resolve(FILE_NAME), JSON.writeValueAsString(root) + "\n");
     } catch (IOException e) {
@@ -197,7 +214,13 @@ public record TrainerState(
             root.path("logging_steps").asInt(),
             root.path("eval_steps").asInt(),
             root.path("save_steps").asInt(),
-            tune.path("optimizer").asText()));
+            tune.path("optimizer").asText()),
+        root.path("best_metric").isNumber()
+            ? Optional.of(
+                new BestEvaluation(
+                    root.path("best_global_step").asInt(), root.path("best_metric").asDouble()))
+            : Optional.empty(),
+        tune.path("evaluations_without_improvement").asInt());
   }
 
   private static TrainingLog.Kind kindOf(Map<String, Double> metrics) {

@@ -159,7 +159,12 @@ final class TrainingGraph {
 
   private AttentionContext context(DeviceBatch batch) {
     return model.attentionContext(
-        batch.inputIds().getManager(), batch.batch(), batch.seq(), batch.attentionMask());
+        batch.inputIds().getManager(),
+        batch.batch(),
+        batch.seq(),
+        batch.attentionMask(),
+        batch.positionIds(),
+        batch.sequenceIds());
   }
 
   /**

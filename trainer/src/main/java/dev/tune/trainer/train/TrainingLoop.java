@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import dev.tune.core.train.EvalStrategy;
 import dev.tune.core.train.TrainingArguments;
 import dev.tune.trainer.lora.PeftAdapterDir;
 import dev.tune.trainer.optim.AdamWOptions;
@@ -52,6 +53,7 @@ final class TrainingLoop implements AutoCloseable {
   private final Optimizer optimizer;
   private final GradientClipper clipper;
   private final DynamicLossScaler scaler;
+  private EvalTracker evals;
 
   private int globalStep;
   private int schedulerStep;
@@ -101,6 +103,15 @@ final class TrainingLoop implements AutoCloseable {
     this.params = model.trainableParameters();
     this.graph =
         new TrainingGraph(model.model(), args.gradientCheckpointing(), new StepSeeds(args.seed()));
+    this.evals = new EvalTracker(args.earlyStopping());
+    if (args.earlyStopping().isPresent()
+        && (eval.isEmpty() || args.evalStrategy() == EvalStrategy.NO)) {
+      throw new IllegalArgumentException(
+          "early_stopping needs evaluations, but "
+              + (eval.isEmpty() ? "there are no evaluation examples" : "eval_strategy is no")
+              + "; give evaluation data (data.eval or data.eval_split) and eval_strategy steps or"
+              + " epoch, or remove training.early_stopping");
+    }
 
     this.root = model.model().manager().newSubManager();
     try {
@@ -155,6 +166,12 @@ final class TrainingLoop implements AutoCloseable {
     globalStep = state.globalStep();
     schedulerStep = state.schedulerStep();
     metrics.restore(state);
+    evals =
+        new EvalTracker(
+            args.earlyStopping(), state.bestEvaluation(), state.evaluationsWithoutImprovement());
+    if (evals.keepsBest()) {
+      evals.best().ifPresent(b -> store.keep(b.step()));
+    }
     lastCheckpoint = Optional.of(checkpoint);
     lastSavedStep = globalStep;
     logSink.accept("Resuming from " + checkpoint + " at step " + globalStep);
@@ -169,6 +186,7 @@ final class TrainingLoop implements AutoCloseable {
     int firstStep = globalStep;
     long samples = 0;
     boolean stopped = false;
+    boolean earlyStopped = false;
     while (globalStep < totalSteps) {
       samples += step();
       globalStep++;
@@ -176,11 +194,22 @@ final class TrainingLoop implements AutoCloseable {
       if (globalStep % args.loggingSteps() == 0) {
         emit(metrics.train(globalStep, epoch(), lrSchedule.lr(schedulerStep)));
       }
-      if (!eval.isEmpty() && globalStep % args.evalSteps() == 0) {
-        evaluate();
-      }
-      if (globalStep % args.saveSteps() == 0) {
+      EvalTracker.Verdict verdict =
+          evaluationDue() ? evaluate() : new EvalTracker.Verdict(false, false);
+      if (globalStep % args.saveSteps() == 0 || keepAsBest(verdict)) {
         save();
+      }
+      if (verdict.stop() && globalStep < totalSteps) {
+        earlyStopped = true;
+        logSink.accept(
+            "Early stopping at step "
+                + globalStep
+                + ": eval_loss has not improved by more than "
+                + args.earlyStopping().orElseThrow().minDelta()
+                + " for "
+                + evals.withoutImprovement()
+                + " evaluations");
+        break;
       }
       if (stopRequested.getAsBoolean() && globalStep < totalSteps) {
         if (lastSavedStep != globalStep) {
@@ -191,8 +220,16 @@ final class TrainingLoop implements AutoCloseable {
       }
     }
     batches.close();
-    if (!stopped && !eval.isEmpty() && metrics.lastEvalStep() != globalStep) {
-      evaluate();
+    boolean finalEvaluation =
+        !stopped
+            && !eval.isEmpty()
+            && args.evalStrategy() != EvalStrategy.NO
+            && metrics.lastEvalStep() != globalStep;
+    if (finalEvaluation) {
+      EvalTracker.Verdict verdict = evaluate();
+      if (keepAsBest(verdict)) {
+        save();
+      }
     }
     double runtime = (System.nanoTime() - start) / 1e9;
     TrainingLog summary =
@@ -200,11 +237,48 @@ final class TrainingLoop implements AutoCloseable {
     emit(summary);
     if (stopped) {
       logSink.accept("Stopped at step " + globalStep + " of " + totalSteps + " as asked");
-      return result(true, lastCheckpoint.orElseThrow(), summary.metrics());
+      return result(true, false, lastCheckpoint.orElseThrow(), summary.metrics());
+    }
+    if (evals.keepsBest()) {
+      loadBest();
     }
     PeftAdapterDir.save(outputDir, model.lora());
     currentState().write(outputDir);
-    return result(false, outputDir, summary.metrics());
+    return result(false, earlyStopped, outputDir, summary.metrics());
+  }
+
+  private boolean evaluationDue() {
+    if (eval.isEmpty()) {
+      return false;
+    }
+    return switch (args.evalStrategy()) {
+      case NO -> false;
+      case STEPS -> globalStep % args.evalSteps() == 0;
+      case EPOCH -> globalStep % schedule.stepsPerEpoch() == 0;
+    };
+  }
+
+  /** Whether the evaluation just made gave the best adapter, which early stopping keeps. */
+  private boolean keepAsBest(EvalTracker.Verdict verdict) {
+    return verdict.newBest() && evals.keepsBest() && lastSavedStep != globalStep;
+  }
+
+  /** Puts the adapter of the best evaluation's checkpoint back into the model. */
+  private void loadBest() {
+    BestEvaluation best = evals.best().orElseThrow();
+    if (best.step() == globalStep) {
+      return;
+    }
+    Path dir = outputDir.resolve(CheckpointStore.PREFIX + best.step());
+    logSink.accept(
+        "Loading the best adapter, from "
+            + dir
+            + " (eval_loss "
+            + TrainingLog.repr(best.loss())
+            + " at step "
+            + best.step()
+            + ")");
+    model.loadAdapterWeights(dir);
   }
 
   /** One optimizer step; returns the examples it trained on. */
@@ -267,11 +341,16 @@ final class TrainingLoop implements AutoCloseable {
     Optimizer.zeroGrad(params);
   }
 
-  private void evaluate() {
+  private EvalTracker.Verdict evaluate() {
     EvalResult result = Evaluation.run(model, eval, args.perDeviceEvalBatchSize());
     int evalBatches =
         (eval.size() + args.perDeviceEvalBatchSize() - 1) / args.perDeviceEvalBatchSize();
+    EvalTracker.Verdict verdict = evals.observe(globalStep, result.loss());
+    if (verdict.newBest() && evals.keepsBest()) {
+      store.keep(globalStep);
+    }
     emit(metrics.eval(result, evalBatches, globalStep, epoch()));
+    return verdict;
   }
 
   private void save() {
@@ -301,10 +380,13 @@ final class TrainingLoop implements AutoCloseable {
             args.loggingSteps(),
             args.evalSteps(),
             args.saveSteps(),
-            optimizer.name()));
+            optimizer.name()),
+        evals.best(),
+        evals.withoutImprovement());
   }
 
-  private TrainResult result(boolean stopped, Path adapterDir, Map<String, Double> summary) {
+  private TrainResult result(
+      boolean stopped, boolean earlyStopped, Path adapterDir, Map<String, Double> summary) {
     return new TrainResult(
         globalStep,
         totalSteps,
@@ -314,7 +396,9 @@ final class TrainingLoop implements AutoCloseable {
         summary.get("train_loss"),
         metrics.lastEvalLoss(),
         summary,
-        metrics.history());
+        metrics.history(),
+        evals.best(),
+        earlyStopped);
   }
 
   private double epoch() {
@@ -337,15 +421,22 @@ final class TrainingLoop implements AutoCloseable {
     logSink.accept("  Number of trainable parameters = " + model.lora().parameterCount());
   }
 
-  /** SHA-256 over every example's length, ids and labels, in order. */
+  /**
+   * SHA-256 over every example's length, ids and labels, and the position and sequence ids of
+   * packed ones, in order.
+   */
   static String fingerprint(List<TrainingExample> examples) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       for (TrainingExample e : examples) {
-        ByteBuffer buffer = ByteBuffer.allocate(Integer.BYTES + 2 * Long.BYTES * e.length());
+        int perToken = e.isPacked() ? 4 : 2;
+        ByteBuffer buffer = ByteBuffer.allocate(Integer.BYTES + perToken * Long.BYTES * e.length());
         buffer.putInt(e.length());
         for (int t = 0; t < e.length(); t++) {
           buffer.putLong(e.inputId(t)).putLong(e.label(t));
+          if (e.isPacked()) {
+            buffer.putLong(e.positionId(t)).putLong(e.sequenceId(t));
+          }
         }
         digest.update(buffer.flip());
       }

@@ -48,6 +48,7 @@ public final class TrainingRun {
   private final Iterable<TrainingExample> train;
   private final Iterable<TrainingExample> eval;
   private final ProgressListener listener;
+  private final TrainingListener trainingListener;
   private final Consumer<String> logSink;
   private final Device device;
   private final OptionalInt saveTotalLimit;
@@ -63,6 +64,7 @@ public final class TrainingRun {
     this.train = Objects.requireNonNull(b.train, "trainExamples are required");
     this.eval = b.eval;
     this.listener = b.listener;
+    this.trainingListener = b.trainingListener;
     this.logSink = b.logSink;
     this.device = b.device == null ? defaultDevice() : b.device;
     this.saveTotalLimit = b.saveTotalLimit;
@@ -94,9 +96,20 @@ public final class TrainingRun {
               .listener(
                   new TrainingListener() {
                     @Override
+                    public void onStepEnd(int step, int totalSteps) {
+                      trainingListener.onStepEnd(step, totalSteps);
+                    }
+
+                    @Override
                     public void onLog(TrainingLog log) {
                       listener.onEvent(
                           new MetricsReported(Instant.now(), job, log.step(), log.metrics()));
+                      trainingListener.onLog(log);
+                    }
+
+                    @Override
+                    public void onCheckpoint(int step, Path dir) {
+                      trainingListener.onCheckpoint(step, dir);
                     }
                   });
       saveTotalLimit.ifPresent(builder::saveTotalLimit);
@@ -146,6 +159,7 @@ public final class TrainingRun {
     private Iterable<TrainingExample> train;
     private Iterable<TrainingExample> eval = List.of();
     private ProgressListener listener = ProgressListener.none();
+    private TrainingListener trainingListener = TrainingListener.none();
     private Consumer<String> logSink = System.out::println;
     private Device device;
     private OptionalInt saveTotalLimit = OptionalInt.empty();
@@ -181,6 +195,15 @@ public final class TrainingRun {
 
     public Builder listener(ProgressListener value) {
       this.listener = Objects.requireNonNull(value, "listener");
+      return this;
+    }
+
+    /**
+     * Hears the trainer itself (log entries with their kind, steps, checkpoints), e.g. a
+     * TensorBoard writer; nothing by default.
+     */
+    public Builder trainingListener(TrainingListener value) {
+      this.trainingListener = Objects.requireNonNull(value, "trainingListener");
       return this;
     }
 

@@ -13,6 +13,7 @@ import ai.djl.training.GradientCollector;
 import dev.tune.core.error.BadInputException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -157,6 +158,32 @@ class CausalLmTest {
       assertThat(model.linears()).hasSize(perLayer * config.numHiddenLayers() + 1);
       assertThat(model.linears()).containsKey(CausalLm.LM_HEAD);
       assertThat(model.tiedHead()).isEqualTo(config.tieWordEmbeddings());
+    }
+  }
+
+  @Test
+  void theContextOfPackedRowsRotatesByEachSamplesPositionsAndMasksOtherSamples() {
+    try (NDManager m = NDManager.newBaseManager();
+        CausalLm model = randomModel(config("llama"), m)) {
+      NDArray positions = m.create(new long[] {0, 1, 2, 0, 1}, new Shape(1, 5));
+      NDArray sequences = m.create(new long[] {0, 0, 0, 1, 1}, new Shape(1, 5));
+      AttentionContext context =
+          model.attentionContext(
+              m, 1, 5, Optional.empty(), Optional.of(positions), Optional.of(sequences));
+
+      NDArray cos = context.angles().cos();
+      assertThat(maxAbsDiff(cos.get(":, 3, :"), cos.get(":, 0, :"))).isZero();
+      assertThat(maxAbsDiff(cos.get(":, 4, :"), cos.get(":, 1, :"))).isZero();
+      assertThat(maxAbsDiff(cos.get(":, 1, :"), cos.get(":, 0, :"))).isGreaterThan(1e-3f);
+      float[] mask = context.mask().toFloatArray(); // [1, 1, 5, 5]
+      assertThat(mask[3 * 5 + 2]).as("second sample sees the first").isEqualTo(-Float.MAX_VALUE);
+      assertThat(mask[4 * 5 + 3]).as("second sample sees itself").isZero();
+      assertThat(mask[2 * 5 + 1]).isZero();
+      assertThatThrownBy(
+              () ->
+                  model.attentionContext(
+                      m, 1, 4, Optional.empty(), Optional.of(positions), Optional.empty()))
+          .hasMessageContaining("position ids have shape");
     }
   }
 

@@ -32,6 +32,27 @@ class CheckpointStoreTest {
   }
 
   @Test
+  void theRotationSparesTheKeptCheckpointAndTheNewest() {
+    CheckpointStore store = new CheckpointStore(out, OptionalInt.of(2));
+    store.save(1, CheckpointStoreTest::complete);
+    store.keep(2);
+    for (int step = 2; step <= 5; step++) {
+      store.save(step, CheckpointStoreTest::complete);
+    }
+    assertThat(store.checkpoints())
+        .containsExactly(out.resolve("checkpoint-2"), out.resolve("checkpoint-5"));
+
+    CheckpointStore one = new CheckpointStore(out.resolve("one"), OptionalInt.of(1));
+    one.keep(1);
+    for (int step = 1; step <= 3; step++) {
+      one.save(step, CheckpointStoreTest::complete);
+    }
+    // like transformers with save_total_limit 1: the best and the newest
+    assertThat(one.checkpoints())
+        .containsExactly(out.resolve("one/checkpoint-1"), out.resolve("one/checkpoint-3"));
+  }
+
+  @Test
   void ordersCheckpointsByStepNotByName() {
     CheckpointStore store = new CheckpointStore(out, OptionalInt.empty());
     for (int step : new int[] {100, 20, 3}) {

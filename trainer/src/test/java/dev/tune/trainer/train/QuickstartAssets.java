@@ -33,17 +33,11 @@ final class QuickstartAssets {
     return dir().resolve("model");
   }
 
-  /**
-   * The pipeline's examples as the trainer takes them. Unpacked rows only: the trainer does not
-   * read the position and sequence ids of packed rows.
-   */
+  /** The pipeline's examples as the trainer takes them, packed rows included. */
   static List<TrainingExample> examples(ExampleStream stream) {
     List<TrainingExample> out = new ArrayList<>();
     for (TokenizedExample e : stream) {
-      if (e.samples() != 1) {
-        throw new IllegalArgumentException("packed rows need position ids; turn packing off");
-      }
-      out.add(new TrainingExample(e.inputIds(), e.labels()));
+      out.add(TrainingExample.of(e));
     }
     return out;
   }
