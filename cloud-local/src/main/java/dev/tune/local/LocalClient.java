@@ -16,6 +16,7 @@ import dev.tune.core.error.RemoteFailureException;
 import dev.tune.core.job.JobDescription;
 import dev.tune.core.job.LogLine;
 import dev.tune.core.model.ModelDescription;
+import dev.tune.core.model.ModelMetrics;
 import dev.tune.core.model.RegisterSpec;
 import dev.tune.core.progress.ProgressListener;
 import dev.tune.core.provider.LocalSettings;
@@ -259,11 +260,18 @@ public final class LocalClient implements ProviderClient {
   }
 
   private ModelDescription description(ModelRecord record) {
-    return new ModelDescription(
-        modelRef(record),
-        record.name(),
-        new FileUri(registry.modelDir(record)),
-        record.createdAt());
+    ModelDescription description =
+        new ModelDescription(
+                modelRef(record),
+                record.name(),
+                new FileUri(registry.modelDir(record)),
+                record.createdAt())
+            .withVersion(String.valueOf(record.version()));
+    return record
+        .metrics()
+        .map(ModelMetrics::fromJson)
+        .map(description::withMetrics)
+        .orElse(description);
   }
 
   private EndpointDescription description(EndpointStatus status) {
