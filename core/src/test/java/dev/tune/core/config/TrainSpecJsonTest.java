@@ -48,29 +48,9 @@ class TrainSpecJsonTest {
         drop_long_rows: true
         skip_bad_rows: true
         completion_only_loss: false
-      training:
-        learning_rate: 2e-4
-        num_train_epochs: 2.5
-        max_steps: 300
-        per_device_train_batch_size: 4
-        per_device_eval_batch_size: 2
-        gradient_accumulation_steps: 4
-        warmup_steps: 10
-        warmup_ratio: 0.03
-        lr_scheduler_type: cosine
-        optim: paged_adamw_8bit
-        weight_decay: 0.01
-        adam_beta1: 0.8
-        adam_beta2: 0.95
-        adam_epsilon: 1.0e-6
-        max_grad_norm: 0.3
-        bf16: true
-        fp16: false
-        gradient_checkpointing: true
-        seed: 1234
-        logging_steps: 10
-        save_steps: 100
-        eval_steps: 50
+      """
+          + EveryTrainingKey.YAML
+          + """
       output:
         name: llama-support
         dir: s3://models-bucket/out
