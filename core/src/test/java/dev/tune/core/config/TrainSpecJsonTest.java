@@ -22,20 +22,8 @@ class TrainSpecJsonTest {
 
   /** Every key of the train sections set to a value other than its default. */
   private static final String EVERY_KEY =
-      """
-      model:
-        base: s3://models-bucket/llama-3.2-1b
-        token: hf_literal_token
-      quantization:
-        load_in_4bit: true
-        bnb_4bit_quant_type: nf4
-        bnb_4bit_use_double_quant: false
-        bnb_4bit_compute_dtype: float16
-      lora:
-        r: 16
-        alpha: 32
-        dropout: 0.1
-        target_modules: [q_proj, k_proj, v_proj, o_proj]
+      EveryKeyYaml.MODEL_QUANTIZATION_LORA
+          + """
       data:
         train: gs://data-bucket/train.jsonl
         format: text
@@ -49,7 +37,7 @@ class TrainSpecJsonTest {
         skip_bad_rows: true
         completion_only_loss: false
       """
-          + EveryTrainingKey.YAML
+          + EveryKeyYaml.TRAINING
           + """
       output:
         name: llama-support

@@ -88,27 +88,15 @@ class TuneConfigLoaderTest {
   void everyKeyIsRead() {
     TuneConfig config =
         parse(
-            """
-            model:
-              base: s3://models-bucket/llama-3.2-1b
-              token: hf_literal_token
-            quantization:
-              load_in_4bit: true
-              bnb_4bit_quant_type: nf4
-              bnb_4bit_use_double_quant: false
-              bnb_4bit_compute_dtype: float16
-            lora:
-              r: 16
-              alpha: 32
-              dropout: 0.05
-              target_modules: [q_proj, k_proj, v_proj, o_proj]
+            EveryKeyYaml.MODEL_QUANTIZATION_LORA
+                + """
             data:
               train: gs://data-bucket/train.jsonl
               eval: hf://datasets/org/chats@v1/eval.jsonl
               format: chat
               max_seq_length: 2048
             """
-                + EveryTrainingKey.YAML
+                + EveryKeyYaml.TRAINING
                 + """
             output:
               name: llama-support
@@ -149,7 +137,7 @@ class TuneConfigLoaderTest {
         .contains(ArtifactUri.parse("hf://datasets/org/chats@v1/eval.jsonl"));
     assertThat(spec.data().format()).isEqualTo(DataFormat.CHAT);
     assertThat(spec.data().maxSeqLength()).isEqualTo(2048);
-    assertThat(spec.training()).isEqualTo(EveryTrainingKey.ARGUMENTS);
+    assertThat(spec.training()).isEqualTo(EveryKeyYaml.TRAINING_ARGUMENTS);
     assertThat(spec.output().dir()).contains(ArtifactUri.parse("s3://models-bucket/out"));
     assertThat(spec.output().mergeAdapter()).isFalse();
     assertThat(config.provider().name()).isEqualTo("vertex");

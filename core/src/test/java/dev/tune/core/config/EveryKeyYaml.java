@@ -5,11 +5,30 @@ import dev.tune.core.train.Optimizer;
 import dev.tune.core.train.TrainingArguments;
 
 /**
- * A {@code training:} section of tune.yaml that sets every key to a value other than its default,
- * and the arguments it reads as; tests put it between the other sections of their file.
+ * Sections of tune.yaml that set every key to a value other than its default; tests put them
+ * between the sections that differ in their files.
  */
-final class EveryTrainingKey {
-  static final String YAML =
+final class EveryKeyYaml {
+  /** The {@code model}, {@code quantization} and {@code lora} sections. */
+  static final String MODEL_QUANTIZATION_LORA =
+      """
+      model:
+        base: s3://models-bucket/llama-3.2-1b
+        token: hf_literal_token
+      quantization:
+        load_in_4bit: true
+        bnb_4bit_quant_type: nf4
+        bnb_4bit_use_double_quant: false
+        bnb_4bit_compute_dtype: float16
+      lora:
+        r: 16
+        alpha: 32
+        dropout: 0.05
+        target_modules: [q_proj, k_proj, v_proj, o_proj]
+      """;
+
+  /** The {@code training} section; it reads as {@link #TRAINING_ARGUMENTS}. */
+  static final String TRAINING =
       """
       training:
         learning_rate: 2e-4
@@ -36,7 +55,7 @@ final class EveryTrainingKey {
         eval_steps: 50
       """;
 
-  static final TrainingArguments ARGUMENTS =
+  static final TrainingArguments TRAINING_ARGUMENTS =
       TrainingArguments.builder()
           .learningRate(2e-4)
           .numTrainEpochs(2.5)
@@ -62,5 +81,5 @@ final class EveryTrainingKey {
           .evalSteps(50)
           .build();
 
-  private EveryTrainingKey() {}
+  private EveryKeyYaml() {}
 }
