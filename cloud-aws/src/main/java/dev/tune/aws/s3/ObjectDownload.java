@@ -1,8 +1,8 @@
 package dev.tune.aws.s3;
 
 import dev.tune.core.artifact.S3Uri;
-import dev.tune.core.error.RemoteFailureException;
 import dev.tune.core.storage.FileProgress;
+import dev.tune.core.storage.ObjectCheck;
 import dev.tune.core.storage.SyncedDownload;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,8 +10,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -30,6 +28,7 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  */
 final class ObjectDownload {
   private static final Pattern PLAIN_MD5 = Pattern.compile("[0-9a-f]{32}");
+  private static final ObjectCheck CHECK = new ObjectCheck("the store");
 
   private final S3Client client;
   private final S3Errors errors;
@@ -82,15 +81,7 @@ final class ObjectDownload {
         return in.response();
       } catch (IOException | SdkException broken) {
         if (attempt >= resumeAttempts) {
-          throw new RemoteFailureException(
-              "The connection broke while reading "
-                  + uri
-                  + ", "
-                  + attempt
-                  + " times: "
-                  + broken.getMessage(),
-              "Check the network connection and fetch again.",
-              broken);
+          throw SyncedDownload.connectionBroke(uri, attempt, broken);
         }
       }
     }
@@ -110,43 +101,15 @@ final class ObjectDownload {
 
   private static void verify(S3Uri uri, S3Object object, Path file, GetObjectResponse response)
       throws IOException {
-    long size = Files.size(file);
-    if (size != object.size()) {
-      throw damaged(uri, size + " bytes arrived but the object has " + object.size());
-    }
+    CHECK.size(file, object.size(), uri);
     // With KMS encryption, or uploaded in parts, the ETag is no MD5 of the content.
     ServerSideEncryption sse = response.serverSideEncryption();
     boolean md5Tag =
         PLAIN_MD5.matcher(object.eTag()).matches()
             && (sse == null || sse == ServerSideEncryption.AES256);
     if (md5Tag) {
-      String actual = md5(file);
-      if (!actual.equals(object.eTag())) {
-        throw damaged(uri, "its MD5 is " + actual + " but the ETag says " + object.eTag());
-      }
+      String actual = HexFormat.of().formatHex(ObjectCheck.md5(file));
+      CHECK.checksum("MD5", actual, object.eTag(), "the ETag", uri);
     }
-  }
-
-  private static RemoteFailureException damaged(S3Uri uri, String why) {
-    return new RemoteFailureException(
-        uri + " arrived damaged: " + why + ". The download was deleted.",
-        "Fetch again; if it fails again, something between you and the store alters the data.");
-  }
-
-  private static String md5(Path file) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("MD5");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has MD5", e);
-    }
-    byte[] buffer = new byte[1 << 16];
-    try (InputStream in = Files.newInputStream(file)) {
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        digest.update(buffer, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest());
   }
 }

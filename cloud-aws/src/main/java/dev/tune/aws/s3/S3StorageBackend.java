@@ -4,6 +4,7 @@ import dev.tune.core.artifact.ArtifactUri;
 import dev.tune.core.artifact.S3Uri;
 import dev.tune.core.error.BadInputException;
 import dev.tune.core.progress.ProgressListener;
+import dev.tune.core.storage.BucketBackendBuilder;
 import dev.tune.core.storage.BucketLayout;
 import dev.tune.core.storage.FetchOptions;
 import dev.tune.core.storage.FileProgress;
@@ -78,9 +79,9 @@ public final class S3StorageBackend implements StorageBackend {
     this.region = b.region;
     this.pathStyle = b.pathStyle.orElse(b.endpoint.isPresent());
     this.credentials = b.credentials;
-    this.cacheDir = b.cacheDir;
-    this.maxAttempts = b.maxAttempts;
-    this.retryBaseDelay = b.retryBaseDelay;
+    this.cacheDir = b.cacheDir();
+    this.maxAttempts = b.maxAttempts();
+    this.retryBaseDelay = b.retryBaseDelay();
     this.multipartThreshold = b.multipartThreshold;
     this.partSize = b.partSize;
     this.errors = new S3Errors(b.endpoint.map(URI::toString));
@@ -122,8 +123,7 @@ public final class S3StorageBackend implements StorageBackend {
   @Override
   public List<StoredFile> list(ArtifactUri location) {
     S3Uri uri = s3Uri(location);
-    return new S3Listing(client(uri), errors)
-        .at(uri).stream().map(o -> StoredFile.of(o.path(), o.size())).toList();
+    return BucketLayout.storedFiles(new S3Listing(client(uri), errors).at(uri));
   }
 
   /**
@@ -227,18 +227,22 @@ public final class S3StorageBackend implements StorageBackend {
   }
 
   /** Builds an {@link S3StorageBackend}; not thread-safe. */
-  public static final class Builder {
+  public static final class Builder extends BucketBackendBuilder<Builder> {
     private Optional<URI> endpoint = Optional.empty();
     private Optional<Region> region = Optional.empty();
     private Optional<Boolean> pathStyle = Optional.empty();
     private Optional<AwsCredentialsProvider> credentials = Optional.empty();
-    private Path cacheDir = Path.of(System.getProperty("user.home"), ".cache", "tune", "s3");
-    private int maxAttempts = 5;
-    private Duration retryBaseDelay = Duration.ofMillis(200);
     private long multipartThreshold = 64L << 20;
     private long partSize = 16L << 20;
 
-    private Builder() {}
+    private Builder() {
+      super("s3", Duration.ofMillis(200));
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
 
     /**
      * Takes {@code AWS_ENDPOINT_URL_S3} (else {@code AWS_ENDPOINT_URL}) and {@code
@@ -306,24 +310,6 @@ public final class S3StorageBackend implements StorageBackend {
     /** Credentials other than the AWS default chain's. */
     public Builder credentials(AwsCredentialsProvider credentials) {
       this.credentials = Optional.of(Objects.requireNonNull(credentials, "credentials"));
-      return this;
-    }
-
-    public Builder cacheDir(Path dir) {
-      this.cacheDir = Objects.requireNonNull(dir, "dir").toAbsolutePath().normalize();
-      return this;
-    }
-
-    /**
-     * Tries in all for a request answered with throttling, a 5xx or a broken connection (the first
-     * included), and for resuming a download that broke; waits grow from {@code baseDelay}.
-     */
-    public Builder retries(int maxAttempts, Duration baseDelay) {
-      if (maxAttempts < 1) {
-        throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
-      }
-      this.maxAttempts = maxAttempts;
-      this.retryBaseDelay = Objects.requireNonNull(baseDelay, "baseDelay");
       return this;
     }
 

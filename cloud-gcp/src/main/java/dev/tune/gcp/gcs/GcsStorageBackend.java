@@ -10,6 +10,7 @@ import dev.tune.core.artifact.ArtifactUri;
 import dev.tune.core.artifact.GcsUri;
 import dev.tune.core.error.BadInputException;
 import dev.tune.core.progress.ProgressListener;
+import dev.tune.core.storage.BucketBackendBuilder;
 import dev.tune.core.storage.BucketLayout;
 import dev.tune.core.storage.FetchOptions;
 import dev.tune.core.storage.FileProgress;
@@ -72,11 +73,11 @@ public final class GcsStorageBackend implements StorageBackend {
     this.host = b.host;
     this.project = b.project;
     this.credentials = b.credentials;
-    this.cacheDir = b.cacheDir;
+    this.cacheDir = b.cacheDir();
     this.fuse = new VertexFuse(b.fuseRoot);
-    this.maxAttempts = b.maxAttempts;
-    this.retryBaseDelay = b.retryBaseDelay;
-    this.errors = new GcsErrors(b.maxAttempts);
+    this.maxAttempts = b.maxAttempts();
+    this.retryBaseDelay = b.retryBaseDelay();
+    this.errors = new GcsErrors(b.maxAttempts());
   }
 
   public static Builder builder() {
@@ -129,8 +130,7 @@ public final class GcsStorageBackend implements StorageBackend {
   @Override
   public List<StoredFile> list(ArtifactUri location) {
     GcsUri uri = gcsUri(location);
-    return new GcsListing(client(uri), errors)
-        .at(uri).stream().map(o -> StoredFile.of(o.path(), o.size())).toList();
+    return BucketLayout.storedFiles(new GcsListing(client(uri), errors).at(uri));
   }
 
   /**
@@ -208,16 +208,20 @@ public final class GcsStorageBackend implements StorageBackend {
   }
 
   /** Builds a {@link GcsStorageBackend}; not thread-safe. */
-  public static final class Builder {
+  public static final class Builder extends BucketBackendBuilder<Builder> {
     private Optional<URI> host = Optional.empty();
     private Optional<String> project = Optional.empty();
     private Optional<Credentials> credentials = Optional.empty();
-    private Path cacheDir = Path.of(System.getProperty("user.home"), ".cache", "tune", "gcs");
     private Path fuseRoot = VertexFuse.DEFAULT_ROOT;
-    private int maxAttempts = 5;
-    private Duration retryBaseDelay = Duration.ofMillis(500);
 
-    private Builder() {}
+    private Builder() {
+      super("gcs", Duration.ofMillis(500));
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
 
     /** Takes {@code STORAGE_EMULATOR_HOST} and {@code GOOGLE_CLOUD_PROJECT} from {@code env}. */
     public Builder environment(Map<String, String> env) {
@@ -273,27 +277,9 @@ public final class GcsStorageBackend implements StorageBackend {
       return this;
     }
 
-    public Builder cacheDir(Path dir) {
-      this.cacheDir = Objects.requireNonNull(dir, "dir").toAbsolutePath().normalize();
-      return this;
-    }
-
     /** Where Cloud Storage FUSE mounts buckets; {@code /gcs} on Vertex AI. */
     public Builder vertexMount(Path root) {
       this.fuseRoot = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
-      return this;
-    }
-
-    /**
-     * Tries in all for a request answered with 408, 429 or 5xx (the first included), and for
-     * resuming a download that broke; waits grow from {@code baseDelay}.
-     */
-    public Builder retries(int maxAttempts, Duration baseDelay) {
-      if (maxAttempts < 1) {
-        throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
-      }
-      this.maxAttempts = maxAttempts;
-      this.retryBaseDelay = Objects.requireNonNull(baseDelay, "baseDelay");
       return this;
     }
 

@@ -5,20 +5,15 @@ import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
 import dev.tune.core.artifact.GcsUri;
-import dev.tune.core.error.RemoteFailureException;
 import dev.tune.core.storage.FileProgress;
+import dev.tune.core.storage.ObjectCheck;
 import dev.tune.core.storage.SyncedDownload;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.zip.CRC32C;
 
 /**
  * Brings one object to a local file through {@link SyncedDownload}, whose part file it fills with
@@ -28,6 +23,8 @@ import java.util.zip.CRC32C;
  * the object's update time, which is how a later fetch knows the file is current.
  */
 final class ObjectDownload {
+  private static final ObjectCheck CHECK = new ObjectCheck("Cloud Storage");
+
   private final Storage client;
   private final GcsErrors errors;
   private final int resumeAttempts;
@@ -86,69 +83,21 @@ final class ObjectDownload {
           throw errors.map(e, "reading", uri);
         }
         if (attempt >= resumeAttempts) {
-          throw new RemoteFailureException(
-              "The connection broke while reading "
-                  + uri
-                  + ", "
-                  + attempt
-                  + " times: "
-                  + broken.getMessage(),
-              "Check the network connection and fetch again.",
-              broken);
+          throw SyncedDownload.connectionBroke(uri, attempt, broken);
         }
       }
     }
   }
 
   private static void verify(GcsUri uri, GcsObject object, Path file) throws IOException {
-    long size = Files.size(file);
-    if (size != object.size()) {
-      throw damaged(uri, size + " bytes arrived but the object has " + object.size());
-    }
+    CHECK.size(file, object.size(), uri);
+    Base64.Encoder base64 = Base64.getEncoder();
     if (object.md5().isPresent()) {
-      String actual = digest(file, false);
-      if (!actual.equals(object.md5().get())) {
-        throw damaged(
-            uri, "its MD5 is " + actual + " but Cloud Storage says " + object.md5().get());
-      }
+      String actual = base64.encodeToString(ObjectCheck.md5(file));
+      CHECK.checksum("MD5", actual, object.md5().get(), "Cloud Storage", uri);
     } else if (object.crc32c().isPresent()) {
-      String actual = digest(file, true);
-      if (!actual.equals(object.crc32c().get())) {
-        throw damaged(
-            uri, "its CRC32C is " + actual + " but Cloud Storage says " + object.crc32c().get());
-      }
+      String actual = base64.encodeToString(ObjectCheck.crc32c(file));
+      CHECK.checksum("CRC32C", actual, object.crc32c().get(), "Cloud Storage", uri);
     }
-  }
-
-  /** The file's MD5, or its CRC32C (big-endian), base64 as Cloud Storage writes them. */
-  private static String digest(Path file, boolean crc32c) throws IOException {
-    MessageDigest md5;
-    try {
-      md5 = MessageDigest.getInstance("MD5");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has MD5", e);
-    }
-    CRC32C crc = new CRC32C();
-    byte[] buffer = new byte[1 << 16];
-    try (InputStream in = Files.newInputStream(file)) {
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        if (crc32c) {
-          crc.update(buffer, 0, n);
-        } else {
-          md5.update(buffer, 0, n);
-        }
-      }
-    }
-    byte[] sum =
-        crc32c ? ByteBuffer.allocate(4).putInt((int) crc.getValue()).array() : md5.digest();
-    return Base64.getEncoder().encodeToString(sum);
-  }
-
-  private static RemoteFailureException damaged(GcsUri uri, String why) {
-    return new RemoteFailureException(
-        uri + " arrived damaged: " + why + ". The download was deleted.",
-        "Fetch again; if it fails again, something between you and Cloud Storage alters the"
-            + " data.");
   }
 }

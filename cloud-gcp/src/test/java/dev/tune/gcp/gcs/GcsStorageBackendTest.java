@@ -5,7 +5,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -41,12 +40,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class GcsStorageBackendTest {
-  @RegisterExtension
-  static final WireMockExtension WIRE =
-      WireMockExtension.newInstance()
-          // Cloud Storage compresses only objects stored with Content-Encoding: gzip.
-          .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1").gzipDisabled(true))
-          .build();
+  @RegisterExtension static final WireMockExtension WIRE = FakeGcs.server();
 
   private final FakeGcs gcs = new FakeGcs(WIRE);
 

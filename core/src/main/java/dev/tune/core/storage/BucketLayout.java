@@ -2,10 +2,12 @@ package dev.tune.core.storage;
 
 import dev.tune.core.artifact.ArtifactUri;
 import dev.tune.core.error.BadInputException;
+import dev.tune.core.error.NotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,6 +33,53 @@ public final class BucketLayout {
      * file name when the location is the object itself.
      */
     String path();
+
+    /** In bytes. */
+    long size();
+  }
+
+  /** Whether {@code name} stands only for a prefix: it is empty or ends in {@code /}. */
+  public static boolean isPrefixOnly(String name) {
+    return name.isEmpty() || name.endsWith("/");
+  }
+
+  /** The prefix whose objects {@code name} stands for when no object has that name. */
+  public static String prefixOf(String name) {
+    return isPrefixOnly(name) ? name : name + "/";
+  }
+
+  /** The {@link Listed#path()} of the object {@code name} when it is the location itself. */
+  public static String fileName(String name) {
+    return name.substring(name.lastIndexOf('/') + 1);
+  }
+
+  /**
+   * The failure for a {@code location} (whose object name is {@code name}) with neither an object
+   * nor objects below it.
+   *
+   * @param lister the command that lists a location, e.g. {@code aws s3 ls}
+   */
+  public static NotFoundException nothingAt(ArtifactUri location, String name, String lister) {
+    return new NotFoundException(
+        "Nothing at "
+            + location
+            + ": "
+            + (isPrefixOnly(name)
+                ? "no objects below it."
+                : "no object of that name and no objects below " + prefixOf(name) + "."),
+        "Check the name; names are case-sensitive ('"
+            + lister
+            + " "
+            + location
+            + "' lists what is there).");
+  }
+
+  /** What {@link StorageBackend#list} returns for the {@code objects} listed at a location. */
+  public static List<StoredFile> storedFiles(List<? extends Listed> objects) {
+    return objects.stream()
+        .sorted(Comparator.comparing(Listed::path))
+        .map(o -> StoredFile.of(o.path(), o.size()))
+        .toList();
   }
 
   /** Brings one object to a local file (unless it is there already). */

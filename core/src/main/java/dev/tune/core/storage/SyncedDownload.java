@@ -1,5 +1,6 @@
 package dev.tune.core.storage;
 
+import dev.tune.core.error.RemoteFailureException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -76,6 +77,23 @@ public final class SyncedDownload {
     } finally {
       Files.deleteIfExists(part);
     }
+  }
+
+  /**
+   * The failure a {@link Body} throws when the connection to {@code source} broke {@code attempts}
+   * times and it stops resuming.
+   */
+  public static RemoteFailureException connectionBroke(
+      Object source, int attempts, Exception cause) {
+    return new RemoteFailureException(
+        "The connection broke while reading "
+            + source
+            + ", "
+            + attempts
+            + " times: "
+            + cause.getMessage(),
+        "Check the network connection and fetch again.",
+        cause);
   }
 
   /** Deletes the part files of {@code target} last written before {@code cutoff}. */

@@ -16,7 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BucketLayoutTest {
-  private record Listed(String name, String path) implements BucketLayout.Listed {}
+  private record Listed(String name, String path, long size) implements BucketLayout.Listed {
+    Listed(String name, String path) {
+      this(name, path, 0);
+    }
+  }
 
   @TempDir Path temp;
   private final Map<String, Path> fetched = new ConcurrentHashMap<>();
@@ -140,5 +144,40 @@ class BucketLayoutTest {
                     temp.resolve("missing"), out, out.key(), out::resolve, (file, to) -> {}))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("does not exist");
+  }
+
+  @Test
+  void aNameIsAPrefixWhenEmptyOrEndingInASlashAndOtherwiseMayBeAnObject() {
+    assertThat(BucketLayout.isPrefixOnly("")).isTrue();
+    assertThat(BucketLayout.isPrefixOnly("runs/")).isTrue();
+    assertThat(BucketLayout.isPrefixOnly("runs/7")).isFalse();
+    assertThat(BucketLayout.prefixOf("runs/7")).isEqualTo("runs/7/");
+    assertThat(BucketLayout.prefixOf("runs/")).isEqualTo("runs/");
+    assertThat(BucketLayout.prefixOf("")).isEmpty();
+    assertThat(BucketLayout.fileName("runs/7/config.json")).isEqualTo("config.json");
+    assertThat(BucketLayout.fileName("config.json")).isEqualTo("config.json");
+  }
+
+  @Test
+  void nothingAtSaysWhatWasLookedForAndHowToList() {
+    NotFoundException named =
+        BucketLayout.nothingAt(new S3Uri("models", "tiny"), "tiny", "aws s3 ls");
+    NotFoundException prefix =
+        BucketLayout.nothingAt(new S3Uri("models", "tiny/"), "tiny/", "aws s3 ls");
+
+    assertThat(named)
+        .hasMessageContaining(
+            "Nothing at s3://models/tiny: no object of that name and no objects below tiny/.");
+    assertThat(named.fix()).contains("'aws s3 ls s3://models/tiny'");
+    assertThat(prefix).hasMessageContaining("Nothing at s3://models/tiny/: no objects below it.");
+  }
+
+  @Test
+  void storedFilesAreTheListedPathsAndSizesSortedByPath() {
+    List<StoredFile> files =
+        BucketLayout.storedFiles(
+            List.of(new Listed("p/b.json", "b.json", 2), new Listed("p/a/c.bin", "a/c.bin", 7)));
+
+    assertThat(files).containsExactly(StoredFile.of("a/c.bin", 7), StoredFile.of("b.json", 2));
   }
 }
