@@ -27,6 +27,7 @@ import dev.tune.core.train.TrainingArguments;
 import dev.tune.local.process.ChildJava;
 import dev.tune.local.process.EntryPoints;
 import dev.tune.local.store.JsonFiles;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,8 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The local provider under the SageMaker and Vertex contracts, through the real entrypoint on the
  * trainer's tiny Llama: a job of each trains in its provider's container layout and reads as any
- * local job, its outputs are registered, and each model is served on its contract's routes. Both
- * contracts run side by side in one work directory, to pay for the child JVMs once.
+ * local job (the SageMaker one is cancelled and resumed on the way), its outputs are registered,
+ * and each model is served on its contract's routes. Both contracts run side by side in one work
+ * directory, to pay for the child JVMs once.
  */
 class LocalContractEndToEndTest {
   private static final Prompt PROMPT =
@@ -60,11 +63,26 @@ class LocalContractEndToEndTest {
   void sageMakerAndVertexContractsTrainRegisterDeployAndPredict() throws Exception {
     try (LocalClient sageMaker = client(LocalContract.SAGEMAKER);
         LocalClient vertex = client(LocalContract.VERTEX)) {
-      JobRef smJob = sageMaker.submitTraining(spec("tiny-sm"), MachineSpec.providerDefault());
-      JobRef vxJob = vertex.submitTraining(spec("tiny-vx"), MachineSpec.providerDefault());
+      JobRef smJob = sageMaker.submitTraining(spec("tiny-sm", 12), MachineSpec.providerDefault());
+      JobRef vxJob = vertex.submitTraining(spec("tiny-vx", 2), MachineSpec.providerDefault());
       Path smDir = sageMaker.jobDirectory(smJob);
       Path vxDir = vertex.jobDirectory(vxJob);
+
+      // A cancel reaches the entrypoint, which stops after a checkpoint; the job resumes from it,
+      // under its own contract whichever client resumes it.
+      Path checkpoints = smDir.resolve("contract/checkpoints");
+      await(() -> Files.isDirectory(checkpoints.resolve("checkpoint-2")), "a checkpoint", smDir);
+      sageMaker.cancelJob(smJob);
+      assertThat(sageMaker.describeJob(smJob).state()).isEqualTo(JobState.CANCELLED);
+      int checkpoint = newestCheckpoint(checkpoints);
+      vertex.resumeTraining(smJob);
       await(() -> sageMaker.describeJob(smJob).state().isTerminal(), "the SageMaker job", smDir);
+      assertThat(firstStepOfLatestAttempt(smDir)).isEqualTo(checkpoint + 1);
+      String log = Files.readString(smDir.resolve("train.log"));
+      assertThat(log.split("running the sagemaker training contract locally", -1))
+          .as("two attempts under SageMaker's contract:\n" + log)
+          .hasSize(3);
+      assertThat(log).doesNotContain("running the vertex training contract");
       await(() -> vertex.describeJob(vxJob).state().isTerminal(), "the Vertex job", vxDir);
 
       // Each ran in its provider's layout inside the job's directory...
@@ -146,7 +164,7 @@ class LocalContractEndToEndTest {
         Optional.empty());
   }
 
-  private TrainSpec spec(String name) throws Exception {
+  private TrainSpec spec(String name, int steps) throws Exception {
     List<String> rows = new ArrayList<>();
     for (int i = 0; i < 16; i++) {
       rows.add(
@@ -168,7 +186,7 @@ class LocalContractEndToEndTest {
         .lora(new LoraSpec(4, 8, 0.0, List.of("q_proj", "v_proj")))
         .training(
             TrainingArguments.builder()
-                .maxSteps(2)
+                .maxSteps(steps)
                 .perDeviceTrainBatchSize(4)
                 .perDeviceEvalBatchSize(4)
                 .learningRate(1e-3)
@@ -178,6 +196,33 @@ class LocalContractEndToEndTest {
                 .build())
         .output(OutputSpec.named(name))
         .build();
+  }
+
+  private static int newestCheckpoint(Path checkpoints) throws Exception {
+    try (Stream<Path> entries = Files.list(checkpoints)) {
+      return entries
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.matches("checkpoint-[0-9]+"))
+          .mapToInt(n -> Integer.parseInt(n.substring("checkpoint-".length())))
+          .max()
+          .orElseThrow();
+    }
+  }
+
+  /** The step of the first metrics the latest attempt logged, from the job's own events. */
+  private static long firstStepOfLatestAttempt(Path jobDir) throws Exception {
+    long offset =
+        JsonFiles.read(jobDir.resolve("job.json")).orElseThrow().path("events_offset").asLong();
+    byte[] events = Files.readAllBytes(jobDir.resolve("events.jsonl"));
+    String latest =
+        new String(events, (int) offset, events.length - (int) offset, StandardCharsets.UTF_8);
+    for (String line : latest.lines().toList()) {
+      JsonNode event = JsonFiles.parse(line);
+      if (event.path("type").asText().equals("metrics")) {
+        return event.path("step").asLong();
+      }
+    }
+    throw new AssertionError("the resumed run logged no metrics:\n" + latest);
   }
 
   private static JsonNode lastEvent(Path jobDir) throws Exception {
