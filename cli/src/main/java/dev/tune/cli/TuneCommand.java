@@ -38,6 +38,7 @@ import picocli.CommandLine.ScopeType;
       EvalCommand.class,
       GenerateCommand.class,
       PlanCommand.class,
+      PackageCommand.class,
       VersionCommand.class,
       CompletionCommand.class
     },
@@ -55,6 +56,7 @@ import picocli.CommandLine.ScopeType;
       "  tune eval --model M --data eval.jsonl     loss and perplexity on texts",
       "  tune generate --model M --prompt 'Hi'     continue a prompt",
       "  tune plan --model M --gpus 1x24GB         will a run fit, and where",
+      "  tune package --to REGISTRY/REPO:TAG       build and push the training image",
       "  source <(tune completion)        tab completion in bash or zsh",
       "",
       "Exit codes: 0 ok, 2 bad input or usage, 3 auth, 4 not found,",

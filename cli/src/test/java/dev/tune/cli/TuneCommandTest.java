@@ -287,6 +287,7 @@ class TuneCommandTest {
             "eval",
             "generate",
             "plan",
+            "package",
             "version",
             "completion");
   }

@@ -3,19 +3,16 @@ package dev.tune.aws.s3;
 import dev.tune.core.artifact.S3Uri;
 import dev.tune.core.error.RemoteFailureException;
 import dev.tune.core.storage.FileProgress;
-import dev.tune.core.storage.LocalFiles;
+import dev.tune.core.storage.SyncedDownload;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.OptionalLong;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -25,12 +22,11 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
- * Brings one object to a local file. The bytes go to a hidden temporary file next to the target; a
+ * Brings one object to a local file through {@link SyncedDownload}, whose part file it fills: a
  * connection that breaks mid-body is resumed with {@code Range} (and {@code If-Match} on the ETag,
  * so that a changed object is not spliced); the result is checked against the size and, where the
- * ETag is the content's MD5, against it, and only then renamed into place. A failure leaves no file
- * behind. The file gets the object's last-modified time, which is how a later fetch knows the file
- * is current ({@code aws s3 sync} judges the same way).
+ * ETag is the content's MD5, against it. The file gets the object's last-modified time, which is
+ * how a later fetch knows the file is current.
  */
 final class ObjectDownload {
   private static final Pattern PLAIN_MD5 = Pattern.compile("[0-9a-f]{32}");
@@ -45,32 +41,14 @@ final class ObjectDownload {
     this.resumeAttempts = resumeAttempts;
   }
 
-  /** Whether {@code target} already holds {@code object}, judged by size and modification time. */
-  static boolean isCurrent(Path target, S3Object object) throws IOException {
-    return Files.isRegularFile(target)
-        && Files.size(target) == object.size()
-        && Files.getLastModifiedTime(target).toMillis() == object.lastModified().toEpochMilli();
-  }
-
   /** Fetches {@code object} (at {@code uri}) to {@code target} unless it is there already. */
   void fetch(S3Uri uri, S3Object object, Path target, FileProgress progress) throws IOException {
-    if (isCurrent(target, object)) {
-      progress.cached(object.size());
-      return;
-    }
-    Files.createDirectories(target.getParent());
-    Path temp =
-        target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
-    try {
-      progress.started(0, OptionalLong.of(object.size()));
-      GetObjectResponse response = download(uri, object, temp, progress);
-      verify(uri, object, temp, response);
-      Files.setLastModifiedTime(temp, FileTime.from(object.lastModified()));
-      LocalFiles.moveInto(temp, target);
-      progress.done(object.size());
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    SyncedDownload.fetch(
+        target,
+        object.size(),
+        object.lastModified(),
+        progress,
+        part -> verify(uri, object, part, download(uri, object, part, progress)));
   }
 
   private GetObjectResponse download(S3Uri uri, S3Object object, Path temp, FileProgress progress)

@@ -7,7 +7,7 @@ import com.google.cloud.storage.StorageException;
 import dev.tune.core.artifact.GcsUri;
 import dev.tune.core.error.RemoteFailureException;
 import dev.tune.core.storage.FileProgress;
-import dev.tune.core.storage.LocalFiles;
+import dev.tune.core.storage.SyncedDownload;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -15,21 +15,17 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.OptionalLong;
-import java.util.UUID;
 import java.util.zip.CRC32C;
 
 /**
- * Brings one object to a local file. The bytes of exactly the listed generation go to a hidden
- * temporary file next to the target (so that an object rewritten meanwhile is never spliced); a
- * read that breaks is resumed from where it stopped; the result is checked against the size and the
- * MD5 (or, for composite objects, the CRC32C) that Cloud Storage keeps, and only then renamed into
- * place. A failure leaves no file behind. The file gets the object's update time, which is how a
- * later fetch knows the file is current.
+ * Brings one object to a local file through {@link SyncedDownload}, whose part file it fills with
+ * the bytes of exactly the listed generation (so that an object rewritten meanwhile is never
+ * spliced); a read that breaks is resumed from where it stopped; the result is checked against the
+ * size and the MD5 (or, for composite objects, the CRC32C) that Cloud Storage keeps. The file gets
+ * the object's update time, which is how a later fetch knows the file is current.
  */
 final class ObjectDownload {
   private final Storage client;
@@ -42,32 +38,17 @@ final class ObjectDownload {
     this.resumeAttempts = resumeAttempts;
   }
 
-  /** Whether {@code target} already holds {@code object}, judged by size and modification time. */
-  static boolean isCurrent(Path target, GcsObject object) throws IOException {
-    return Files.isRegularFile(target)
-        && Files.size(target) == object.size()
-        && Files.getLastModifiedTime(target).toMillis() == object.updated().toEpochMilli();
-  }
-
   /** Fetches {@code object} (at {@code uri}) to {@code target} unless it is there already. */
   void fetch(GcsUri uri, GcsObject object, Path target, FileProgress progress) throws IOException {
-    if (isCurrent(target, object)) {
-      progress.cached(object.size());
-      return;
-    }
-    Files.createDirectories(target.getParent());
-    Path temp =
-        target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
-    try {
-      progress.started(0, OptionalLong.of(object.size()));
-      download(uri, object, temp, progress);
-      verify(uri, object, temp);
-      Files.setLastModifiedTime(temp, FileTime.from(object.updated()));
-      LocalFiles.moveInto(temp, target);
-      progress.done(object.size());
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    SyncedDownload.fetch(
+        target,
+        object.size(),
+        object.updated(),
+        progress,
+        part -> {
+          download(uri, object, part, progress);
+          verify(uri, object, part);
+        });
   }
 
   private void download(GcsUri uri, GcsObject object, Path temp, FileProgress progress)
