@@ -17,8 +17,10 @@ import java.util.Locale;
 
 /**
  * The planner's memory estimate against what CPU training really allocates ({@link
- * PeakMemoryProbe}: model arrays plus the peak rise of two steps), for the trainer's fixtures and
- * synthetic checkpoints of a few shapes, as a Markdown table. Run from the repository root:
+ * PeakMemoryProbe}: model arrays, the gradients and moments kept between steps, and the second
+ * step's transient peak), for the trainer's fixtures and synthetic checkpoints of a few shapes, as
+ * a Markdown table; {@code MemoryModelAccuracyTest} asserts the 10% bound on all but one of them.
+ * Run from the repository root:
  *
  * <pre>
  * java -cp "bench/target/tune-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*" \
