@@ -12,6 +12,7 @@ import dev.tune.trainer.plan.RunShape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -53,6 +54,19 @@ public final class MemoryModelTable {
 
   public static void main(String[] args) throws IOException {
     Path work = Files.createTempDirectory("tune-memory-table");
+    try {
+      printTable(work);
+    } finally {
+      try (var paths = Files.walk(work)) {
+        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  /** Writes the synthetic checkpoints under {@code work}, then measures and prints every row. */
+  private static void printTable(Path work) {
     Path llama = RandomCheckpoint.write(work.resolve("llama-20m"), LLAMA_20M.formatted(8192), 7);
     Path llamaSmallVocab =
         RandomCheckpoint.write(work.resolve("llama-20m-v512"), LLAMA_20M.formatted(512), 7);
