@@ -35,6 +35,12 @@ public final class TrainMain {
   private TrainMain() {}
 
   public static void main(String[] args) {
+    try {
+      CpuThreads.apply(System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("train: " + e.getMessage());
+      System.exit(2);
+    }
     int code = run(args, System.getenv(), System.out, System.err);
     System.exit(code);
   }
