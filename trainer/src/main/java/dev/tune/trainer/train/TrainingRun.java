@@ -9,6 +9,7 @@ import dev.tune.core.artifact.HfUri;
 import dev.tune.core.progress.MetricsReported;
 import dev.tune.core.progress.ProgressListener;
 import dev.tune.core.train.TrainSpec;
+import dev.tune.trainer.model.ModelPlacement;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -50,6 +51,7 @@ public final class TrainingRun {
   private final ProgressListener listener;
   private final Consumer<String> logSink;
   private final Device device;
+  private final Optional<ModelPlacement> placement;
   private final OptionalInt saveTotalLimit;
   private final boolean resume;
   private volatile QloraTrainer trainer;
@@ -64,7 +66,13 @@ public final class TrainingRun {
     this.eval = b.eval;
     this.listener = b.listener;
     this.logSink = b.logSink;
-    this.device = b.device == null ? defaultDevice() : b.device;
+    this.placement = Optional.ofNullable(b.placement);
+    this.device =
+        b.device != null
+            ? b.device
+            : placement
+                .map(p -> p.devices().get(p.embeddings()))
+                .orElseGet(TrainingRun::defaultDevice);
     this.saveTotalLimit = b.saveTotalLimit;
     this.resume = b.resume;
   }
@@ -82,8 +90,9 @@ public final class TrainingRun {
     ComputePrecision precision =
         ComputePrecision.resolve(device, spec.quantization(), spec.training());
     precision.warning().ifPresent(w -> logSink.accept("WARNING: " + w));
-    QloraModelPreparer preparer =
+    QloraModelPreparer unplaced =
         new QloraModelPreparer(spec.quantization(), spec.lora(), precision, spec.training().seed());
+    QloraModelPreparer preparer = placement.map(unplaced::withPlacement).orElse(unplaced);
     try (NDManager manager = NDManager.newBaseManager(device);
         QloraModel model =
             preparer.prepare(baseModelDir, baseModelName(spec.model().source()), manager)) {
@@ -148,6 +157,7 @@ public final class TrainingRun {
     private ProgressListener listener = ProgressListener.none();
     private Consumer<String> logSink = System.out::println;
     private Device device;
+    private ModelPlacement placement;
     private OptionalInt saveTotalLimit = OptionalInt.empty();
     private boolean resume = true;
 
@@ -193,6 +203,16 @@ public final class TrainingRun {
     /** The device to train on; the first GPU if the engine sees one, else the CPU, by default. */
     public Builder device(Device value) {
       this.device = Objects.requireNonNull(value, "device");
+      return this;
+    }
+
+    /**
+     * Spreads the model's modules over devices as {@code value} says (e.g. {@link
+     * ModelPlacement#fromDeviceMap} of a planner's placement); one device, {@link #device}, by
+     * default. Without an explicit {@link #device}, batches go to the embeddings' device.
+     */
+    public Builder placement(ModelPlacement value) {
+      this.placement = Objects.requireNonNull(value, "placement");
       return this;
     }
 
