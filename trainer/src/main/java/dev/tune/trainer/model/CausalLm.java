@@ -181,8 +181,8 @@ public final class CausalLm implements AutoCloseable {
    * One forward pass. With a cache, the ids are the positions after the cached ones and the cache
    * is extended by them.
    *
-   * @return logits {@code [batch, seq or 1, vocab]} in the compute dtype, attached to the input
-   *     ids' manager
+   * @return logits {@code [batch, seq or 1, vocab]} in the compute dtype, on the head's device,
+   *     attached to the input ids' manager
    */
   public NDArray forward(ForwardInput input) {
     NDManager caller = input.inputIds().getManager();
@@ -224,9 +224,6 @@ public final class CausalLm implements AutoCloseable {
         hidden = hidden.get(":, -1:, :");
       }
       NDArray logits = head(hidden);
-      if (!logits.getDevice().equals(caller.getDevice())) {
-        logits = logits.toDevice(caller.getDevice(), false);
-      }
       NDScope.unregister(logits);
       logits.attach(caller);
       return logits;
