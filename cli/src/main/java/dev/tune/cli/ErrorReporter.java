@@ -107,6 +107,11 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     return exitCode;
   }
 
+  /** The JSON object of {@code t}, as the error documents hold it. */
+  static ObjectNode json(TuneException t) {
+    return error(t.kind().id(), t.getMessage(), t.fix(), t.exitCode());
+  }
+
   private static ObjectNode error(String kind, String message, String fix, int exitCode) {
     ObjectNode error = Printer.object();
     error.put("kind", kind);

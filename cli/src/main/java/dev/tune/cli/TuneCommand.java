@@ -27,10 +27,18 @@ import picocli.CommandLine.ScopeType;
       InitCommand.class,
       ConfigCommand.class,
       DataCommand.class,
+      TrainCommand.class,
+      RunCommand.class,
+      JobsCommand.class,
+      ModelsCommand.class,
+      DeployCommand.class,
+      EndpointsCommand.class,
+      PredictCommand.class,
       MergeCommand.class,
       EvalCommand.class,
       GenerateCommand.class,
       PlanCommand.class,
+      PackageCommand.class,
       VersionCommand.class,
       CompletionCommand.class
     },
@@ -40,10 +48,15 @@ import picocli.CommandLine.ScopeType;
       "  tune config validate             check tune.yaml, every problem at once",
       "  tune config validate -o json     the same, as one JSON document on stdout",
       "  tune data inspect data.jsonl --model M    rows, format, a sample, token lengths",
+      "  tune run --provider local        train, register, deploy and try it, in one go",
+      "  tune train --detach              submit the training; follow it with tune jobs logs -f",
+      "  tune deploy --model NAME:VERSION serve a registered model",
+      "  tune predict --endpoint E 'Hi'   ask an endpoint",
       "  tune merge --base B --adapter A --out M   merge a LoRA adapter into B",
       "  tune eval --model M --data eval.jsonl     loss and perplexity on texts",
       "  tune generate --model M --prompt 'Hi'     continue a prompt",
       "  tune plan --model M --gpus 1x24GB         will a run fit, and where",
+      "  tune package --to REGISTRY/REPO:TAG       build and push the training image",
       "  source <(tune completion)        tab completion in bash or zsh",
       "",
       "Exit codes: 0 ok, 2 bad input or usage, 3 auth, 4 not found,",
@@ -172,6 +185,11 @@ public final class TuneCommand {
 
   Path configPath() {
     return config == null ? Path.of(DEFAULT_CONFIG) : config;
+  }
+
+  /** Whether {@code --config} names a file other than the default, which must then exist. */
+  boolean configNamed() {
+    return config != null && !config.equals(Path.of(DEFAULT_CONFIG));
   }
 
   Optional<String> providerOverride() {

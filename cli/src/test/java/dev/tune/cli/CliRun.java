@@ -9,6 +9,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import picocli.CommandLine;
 
@@ -32,6 +35,26 @@ record CliRun(int exitCode, String out, String err) {
     customize.accept(cli);
     int exitCode = cli.execute(args);
     return new CliRun(exitCode, out.toString(), err.toString());
+  }
+
+  /**
+   * Runs on a thread and interrupts it once {@code ready} opens (e.g. once the command follows a
+   * job), as Ctrl-C would stop a command that waits.
+   */
+  static CliRun runAndInterrupt(CountDownLatch ready, String... args) throws InterruptedException {
+    AtomicReference<CliRun> result = new AtomicReference<>();
+    Thread cli = new Thread(() -> result.set(run(args)));
+    cli.start();
+    if (!ready.await(10, TimeUnit.SECONDS)) {
+      cli.interrupt();
+      throw new AssertionError("the command never got ready to be interrupted");
+    }
+    cli.interrupt();
+    cli.join(10_000);
+    if (cli.isAlive()) {
+      throw new AssertionError("the command did not return after the interrupt");
+    }
+    return result.get();
   }
 
   /**

@@ -273,7 +273,23 @@ class TuneCommandTest {
   void onlyWorkingCommandsAreShown() {
     assertThat(TuneCommand.commandLine(NOWHERE, NOWHERE, Map.of()).getSubcommands().keySet())
         .containsExactly(
-            "init", "config", "data", "merge", "eval", "generate", "plan", "version", "completion");
+            "init",
+            "config",
+            "data",
+            "train",
+            "run",
+            "jobs",
+            "models",
+            "deploy",
+            "endpoints",
+            "predict",
+            "merge",
+            "eval",
+            "generate",
+            "plan",
+            "package",
+            "version",
+            "completion");
   }
 
   @Test
@@ -289,7 +305,7 @@ class TuneCommandTest {
   @Test
   void usageErrorsExitWith2() {
     CliRun none = CliRun.run();
-    CliRun unknown = CliRun.run("deploy");
+    CliRun unknown = CliRun.run("undeploy");
     CliRun badFormat = CliRun.run("version", "--output", "yaml");
 
     assertThat(none.exitCode()).isEqualTo(2);

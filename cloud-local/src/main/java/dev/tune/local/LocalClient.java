@@ -16,6 +16,7 @@ import dev.tune.core.error.RemoteFailureException;
 import dev.tune.core.job.JobDescription;
 import dev.tune.core.job.LogLine;
 import dev.tune.core.model.ModelDescription;
+import dev.tune.core.model.ModelMetrics;
 import dev.tune.core.model.RegisterSpec;
 import dev.tune.core.progress.ProgressListener;
 import dev.tune.core.provider.LocalSettings;
@@ -42,6 +43,10 @@ import java.util.function.Consumer;
  * {@code jobs/}, {@code registry/} and {@code endpoints/}. The client holds no state of its own, so
  * several CLIs may work on the same directory, and jobs and endpoints go on after it is closed.
  *
+ * <p>With {@link LocalSettings#contract()} SageMaker or Vertex, new jobs and endpoints run the
+ * container's entrypoints in directories laid out as that provider's container (see {@code
+ * dev.tune.local.contract}); they are listed, followed, cancelled and resumed as any other.
+ *
  * <p>The training machine and an endpoint's machine and replica counts do not apply here: a local
  * job or endpoint is one process on this machine.
  */
@@ -60,11 +65,17 @@ public final class LocalClient implements ProviderClient {
       LocalSettings settings, ChildJava java, EntryPoints entryPoints, Optional<String> apiKey) {
     this.settings = settings;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    this.jobs = new LocalJobs(settings.workDir().resolve("jobs"), java, entryPoints.trainMain());
+    this.jobs =
+        new LocalJobs(
+            settings.workDir().resolve("jobs"), java, entryPoints.trainMain(), settings.contract());
     this.registry = new LocalRegistry(settings.workDir().resolve("registry"));
     this.endpoints =
         new LocalEndpoints(
-            settings.workDir().resolve("endpoints"), java, entryPoints.serveMain(), http);
+            settings.workDir().resolve("endpoints"),
+            java,
+            entryPoints.serveMain(),
+            http,
+            settings.contract());
     this.apiKey = apiKey.filter(k -> !k.isBlank());
   }
 
@@ -259,11 +270,18 @@ public final class LocalClient implements ProviderClient {
   }
 
   private ModelDescription description(ModelRecord record) {
-    return new ModelDescription(
-        modelRef(record),
-        record.name(),
-        new FileUri(registry.modelDir(record)),
-        record.createdAt());
+    ModelDescription description =
+        new ModelDescription(
+                modelRef(record),
+                record.name(),
+                new FileUri(registry.modelDir(record)),
+                record.createdAt())
+            .withVersion(String.valueOf(record.version()));
+    return record
+        .metrics()
+        .map(ModelMetrics::fromJson)
+        .map(description::withMetrics)
+        .orElse(description);
   }
 
   private EndpointDescription description(EndpointStatus status) {
@@ -273,7 +291,7 @@ public final class LocalClient implements ProviderClient {
             .name(status.record().name())
             .state(status.state())
             .model(new ModelRef(LocalProvider.NAME, status.record().modelId()))
-            .url(status.record().baseUri().resolve("/invocations"))
+            .url(status.record().predictUri())
             .createdAt(status.record().createdAt());
     status.message().ifPresent(b::message);
     return b.build();

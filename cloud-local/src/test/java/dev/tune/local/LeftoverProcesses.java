@@ -22,7 +22,14 @@ final class LeftoverProcesses {
       ProcessIdentity process =
           new ProcessIdentity(
               n.path("pid").asLong(), Instant.parse(n.path("process_started_at").asText()));
-      process.live().ifPresent(ProcessHandle::destroyForcibly);
+      // A contract job or endpoint runs the entrypoint as a child of the recorded process.
+      process
+          .live()
+          .ifPresent(
+              h -> {
+                h.descendants().forEach(ProcessHandle::destroyForcibly);
+                h.destroyForcibly();
+              });
       process.awaitExit(java.time.Duration.ofSeconds(10));
     }
   }

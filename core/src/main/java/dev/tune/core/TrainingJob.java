@@ -4,15 +4,21 @@ import dev.tune.core.error.RemoteFailureException;
 import dev.tune.core.job.JobDescription;
 import dev.tune.core.job.JobState;
 import dev.tune.core.job.LogLine;
+import dev.tune.core.progress.MetricsLogLine;
+import dev.tune.core.progress.MetricsReported;
 import dev.tune.core.progress.ProgressListener;
 import dev.tune.core.progress.Waiter;
 import dev.tune.core.provider.ProviderClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /** A handle on a submitted training job: wait for it, read its log, cancel it. */
 public final class TrainingJob {
+  /** How long the log may take to catch up once the job has ended. */
+  private static final Duration LOG_DRAIN = Duration.ofSeconds(5);
+
   private final JobRef ref;
   private final ProviderClient client;
   private final Waiter waiter;
@@ -45,6 +51,62 @@ public final class TrainingJob {
   /** Hands the job's log lines to {@code sink}; with {@code follow}, until the job ends. */
   public void logs(boolean follow, Consumer<LogLine> sink) throws InterruptedException {
     client.streamLogs(ref, follow, sink);
+  }
+
+  /**
+   * Waits until the job succeeds while reading its log: each machine-readable metrics line becomes
+   * a {@link MetricsReported} event for {@code listener}, every other line goes to {@code logSink}.
+   * The listener also gets the job's state changes; both are called from one thread at a time.
+   *
+   * @return the final description
+   * @throws RemoteFailureException if the job failed or was cancelled
+   * @throws InterruptedException when the waiting thread is interrupted; the job goes on
+   */
+  public JobDescription follow(ProgressListener listener, Consumer<LogLine> logSink)
+      throws InterruptedException {
+    Object lock = new Object();
+    ProgressListener serial =
+        event -> {
+          synchronized (lock) {
+            listener.onEvent(event);
+          }
+        };
+    Consumer<LogLine> lines =
+        line -> {
+          Optional<MetricsReported> metrics = MetricsLogLine.parse(line, ref);
+          synchronized (lock) {
+            if (metrics.isPresent()) {
+              listener.onEvent(metrics.get());
+            } else {
+              logSink.accept(line);
+            }
+          }
+        };
+    Thread reader =
+        Thread.ofVirtual()
+            .name("logs-" + ref.id())
+            .start(
+                () -> {
+                  try {
+                    client.streamLogs(ref, true, lines);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  } catch (RuntimeException e) {
+                    // The log is a courtesy; the job's state decides the outcome.
+                    lines.accept(
+                        new LogLine(Instant.now(), "(log unavailable: " + e.getMessage() + ")"));
+                  }
+                });
+    try {
+      JobDescription done = await(serial);
+      reader.join(LOG_DRAIN);
+      return done;
+    } catch (RemoteFailureException e) {
+      reader.join(LOG_DRAIN);
+      throw e;
+    } finally {
+      reader.interrupt();
+    }
   }
 
   /**

@@ -7,16 +7,21 @@ import dev.tune.core.endpoint.EndpointDescription;
 import dev.tune.core.endpoint.Prediction;
 import dev.tune.core.endpoint.Prompt;
 import dev.tune.core.error.BadInputException;
+import dev.tune.core.error.NotFoundException;
 import dev.tune.core.error.RemoteFailureException;
 import dev.tune.core.job.JobDescription;
 import dev.tune.core.job.LogLine;
 import dev.tune.core.model.ModelDescription;
+import dev.tune.core.model.ModelSelector;
 import dev.tune.core.model.RegisterSpec;
 import dev.tune.core.progress.Waiter;
 import dev.tune.core.provider.MachineSpec;
 import dev.tune.core.provider.ProviderClient;
 import dev.tune.core.provider.ProviderRegistry;
 import dev.tune.core.provider.ProviderSettings;
+import dev.tune.core.run.RunListener;
+import dev.tune.core.run.RunPipeline;
+import dev.tune.core.run.RunResult;
 import dev.tune.core.train.TrainSpec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -151,6 +156,18 @@ public final class Tune implements AutoCloseable {
     return predict(endpoint, List.of(Objects.requireNonNull(prompt, "prompt"))).get(0);
   }
 
+  /**
+   * Generates text for one prompt, handing it to {@code chunks} as the endpoint produces it (all at
+   * once where the provider cannot stream).
+   *
+   * @return the whole prediction
+   */
+  public Prediction predictStream(EndpointRef endpoint, Prompt prompt, Consumer<String> chunks) {
+    checkOwned(endpoint);
+    Objects.requireNonNull(prompt, "prompt");
+    return client.predictStream(endpoint, prompt, Objects.requireNonNull(chunks, "chunks"));
+  }
+
   /** Generates text for each prompt, in order. */
   public List<Prediction> predict(EndpointRef endpoint, List<Prompt> prompts) {
     checkOwned(endpoint);
@@ -171,6 +188,16 @@ public final class Tune implements AutoCloseable {
               + " tune image.");
     }
     return predictions;
+  }
+
+  /**
+   * Trains, merges, registers and deploys what {@code config} describes, then sends the endpoint
+   * one prompt; see {@link RunPipeline} for starting later in the chain.
+   *
+   * @return what each step produced; where a step failed, also the failure and how to continue
+   */
+  public RunResult run(TuneConfig config, RunListener listener) throws InterruptedException {
+    return RunPipeline.builder(this, config).build().run(listener);
   }
 
   /** Closes the provider's client. */
@@ -257,6 +284,16 @@ public final class Tune implements AutoCloseable {
       return client.describeModel(model);
     }
 
+    /**
+     * The model {@code query} names: the provider's id, {@code NAME} (the newest of that name) or
+     * {@code NAME:VERSION}.
+     *
+     * @throws dev.tune.core.error.NotFoundException if none matches
+     */
+    public ModelDescription find(String query) {
+      return ModelSelector.of(query).select(client.listModels());
+    }
+
     public void delete(ModelRef model) {
       checkOwned(model);
       client.deleteModel(model);
@@ -280,6 +317,24 @@ public final class Tune implements AutoCloseable {
     public void delete(EndpointRef endpoint) {
       checkOwned(endpoint);
       client.deleteEndpoint(endpoint);
+    }
+
+    /**
+     * The endpoint called {@code name}: its id, or else its display name.
+     *
+     * @throws dev.tune.core.error.NotFoundException if there is none
+     */
+    public EndpointDescription find(String name) {
+      List<EndpointDescription> all = client.listEndpoints();
+      return all.stream()
+          .filter(e -> e.ref().id().equals(name))
+          .findFirst()
+          .or(() -> all.stream().filter(e -> e.name().equals(name)).findFirst())
+          .orElseThrow(
+              () ->
+                  new NotFoundException(
+                      "No endpoint '" + name + "' at provider " + providerName + ".",
+                      "List the endpoints with `tune endpoints list`."));
     }
 
     /** A handle on an existing endpoint, to wait until it serves. */

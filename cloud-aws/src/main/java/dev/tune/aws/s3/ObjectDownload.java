@@ -1,21 +1,16 @@
 package dev.tune.aws.s3;
 
 import dev.tune.core.artifact.S3Uri;
-import dev.tune.core.error.RemoteFailureException;
 import dev.tune.core.storage.FileProgress;
-import dev.tune.core.storage.LocalFiles;
+import dev.tune.core.storage.ObjectCheck;
+import dev.tune.core.storage.SyncedDownload;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.OptionalLong;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -25,15 +20,15 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
- * Brings one object to a local file. The bytes go to a hidden temporary file next to the target; a
+ * Brings one object to a local file through {@link SyncedDownload}, whose part file it fills: a
  * connection that breaks mid-body is resumed with {@code Range} (and {@code If-Match} on the ETag,
  * so that a changed object is not spliced); the result is checked against the size and, where the
- * ETag is the content's MD5, against it, and only then renamed into place. A failure leaves no file
- * behind. The file gets the object's last-modified time, which is how a later fetch knows the file
- * is current ({@code aws s3 sync} judges the same way).
+ * ETag is the content's MD5, against it. The file gets the object's last-modified time, which is
+ * how a later fetch knows the file is current.
  */
 final class ObjectDownload {
   private static final Pattern PLAIN_MD5 = Pattern.compile("[0-9a-f]{32}");
+  private static final ObjectCheck CHECK = new ObjectCheck("the store");
 
   private final S3Client client;
   private final S3Errors errors;
@@ -45,32 +40,14 @@ final class ObjectDownload {
     this.resumeAttempts = resumeAttempts;
   }
 
-  /** Whether {@code target} already holds {@code object}, judged by size and modification time. */
-  static boolean isCurrent(Path target, S3Object object) throws IOException {
-    return Files.isRegularFile(target)
-        && Files.size(target) == object.size()
-        && Files.getLastModifiedTime(target).toMillis() == object.lastModified().toEpochMilli();
-  }
-
   /** Fetches {@code object} (at {@code uri}) to {@code target} unless it is there already. */
   void fetch(S3Uri uri, S3Object object, Path target, FileProgress progress) throws IOException {
-    if (isCurrent(target, object)) {
-      progress.cached(object.size());
-      return;
-    }
-    Files.createDirectories(target.getParent());
-    Path temp =
-        target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
-    try {
-      progress.started(0, OptionalLong.of(object.size()));
-      GetObjectResponse response = download(uri, object, temp, progress);
-      verify(uri, object, temp, response);
-      Files.setLastModifiedTime(temp, FileTime.from(object.lastModified()));
-      LocalFiles.moveInto(temp, target);
-      progress.done(object.size());
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    SyncedDownload.fetch(
+        target,
+        object.size(),
+        object.lastModified(),
+        progress,
+        part -> verify(uri, object, part, download(uri, object, part, progress)));
   }
 
   private GetObjectResponse download(S3Uri uri, S3Object object, Path temp, FileProgress progress)
@@ -104,15 +81,7 @@ final class ObjectDownload {
         return in.response();
       } catch (IOException | SdkException broken) {
         if (attempt >= resumeAttempts) {
-          throw new RemoteFailureException(
-              "The connection broke while reading "
-                  + uri
-                  + ", "
-                  + attempt
-                  + " times: "
-                  + broken.getMessage(),
-              "Check the network connection and fetch again.",
-              broken);
+          throw SyncedDownload.connectionBroke(uri, attempt, broken);
         }
       }
     }
@@ -132,43 +101,15 @@ final class ObjectDownload {
 
   private static void verify(S3Uri uri, S3Object object, Path file, GetObjectResponse response)
       throws IOException {
-    long size = Files.size(file);
-    if (size != object.size()) {
-      throw damaged(uri, size + " bytes arrived but the object has " + object.size());
-    }
+    CHECK.size(file, object.size(), uri);
     // With KMS encryption, or uploaded in parts, the ETag is no MD5 of the content.
     ServerSideEncryption sse = response.serverSideEncryption();
     boolean md5Tag =
         PLAIN_MD5.matcher(object.eTag()).matches()
             && (sse == null || sse == ServerSideEncryption.AES256);
     if (md5Tag) {
-      String actual = md5(file);
-      if (!actual.equals(object.eTag())) {
-        throw damaged(uri, "its MD5 is " + actual + " but the ETag says " + object.eTag());
-      }
+      String actual = HexFormat.of().formatHex(ObjectCheck.md5(file));
+      CHECK.checksum("MD5", actual, object.eTag(), "the ETag", uri);
     }
-  }
-
-  private static RemoteFailureException damaged(S3Uri uri, String why) {
-    return new RemoteFailureException(
-        uri + " arrived damaged: " + why + ". The download was deleted.",
-        "Fetch again; if it fails again, something between you and the store alters the data.");
-  }
-
-  private static String md5(Path file) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("MD5");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has MD5", e);
-    }
-    byte[] buffer = new byte[1 << 16];
-    try (InputStream in = Files.newInputStream(file)) {
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        digest.update(buffer, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest());
   }
 }

@@ -2,6 +2,7 @@ package dev.tune.aws.s3;
 
 import dev.tune.core.artifact.S3Uri;
 import dev.tune.core.storage.FileProgress;
+import dev.tune.core.storage.Transfers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package dev.tune.aws.s3;
 
 import dev.tune.core.artifact.S3Uri;
 import dev.tune.core.error.NotFoundException;
+import dev.tune.core.storage.BucketLayout;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -28,14 +28,14 @@ final class S3Listing {
   }
 
   /**
-   * The objects at {@code uri}, sorted by path.
+   * The objects at {@code uri}.
    *
    * @throws NotFoundException if there is neither an object nor a prefix with objects
    */
   List<S3Object> at(S3Uri uri) {
     String key = uri.key();
     Optional<S3Exception> headRefused = Optional.empty();
-    if (!key.isEmpty() && !key.endsWith("/")) {
+    if (!BucketLayout.isPrefixOnly(key)) {
       try {
         Optional<S3Object> single = head(uri);
         if (single.isPresent()) {
@@ -46,7 +46,7 @@ final class S3Listing {
         headRefused = Optional.of(e);
       }
     }
-    String prefix = key.isEmpty() || key.endsWith("/") ? key : key + "/";
+    String prefix = BucketLayout.prefixOf(key);
     List<S3Object> below = new ArrayList<>();
     try {
       for (ListObjectsV2Response page :
@@ -71,16 +71,8 @@ final class S3Listing {
       throw errors.map(headRefused.get(), "reading", uri);
     }
     if (below.isEmpty()) {
-      throw new NotFoundException(
-          "Nothing at "
-              + uri
-              + ": "
-              + (key.isEmpty() || key.endsWith("/")
-                  ? "no objects below it."
-                  : "no object with that key and no objects below " + prefix + "."),
-          "Check the key; keys are case-sensitive ('aws s3 ls " + uri + "' lists what is there).");
+      throw BucketLayout.nothingAt(uri, key, "aws s3 ls");
     }
-    below.sort(Comparator.comparing(S3Object::path));
     return below;
   }
 
@@ -88,11 +80,10 @@ final class S3Listing {
   private Optional<S3Object> head(S3Uri uri) {
     try {
       HeadObjectResponse head = client.headObject(b -> b.bucket(uri.bucket()).key(uri.key()));
-      String name = uri.key().substring(uri.key().lastIndexOf('/') + 1);
       return Optional.of(
           new S3Object(
               uri.key(),
-              name,
+              BucketLayout.fileName(uri.key()),
               head.contentLength(),
               S3Object.unquote(head.eTag()),
               head.lastModified()));

@@ -1,5 +1,6 @@
 package dev.tune.aws.s3;
 
+import dev.tune.core.storage.BucketLayout;
 import java.time.Instant;
 
 /**
@@ -13,7 +14,14 @@ import java.time.Instant;
  *     piece without KMS encryption, another id otherwise
  * @param lastModified when the object was last written
  */
-record S3Object(String key, String path, long size, String eTag, Instant lastModified) {
+record S3Object(String key, String path, long size, String eTag, Instant lastModified)
+    implements BucketLayout.Listed {
+
+  /** The key: S3's word for an object's name. */
+  @Override
+  public String name() {
+    return key;
+  }
 
   /** An entity tag as S3 sends it, with or without quotes, without them. */
   static String unquote(String eTag) {

@@ -3,21 +3,17 @@ package dev.tune.aws.s3;
 import dev.tune.core.artifact.ArtifactUri;
 import dev.tune.core.artifact.S3Uri;
 import dev.tune.core.error.BadInputException;
-import dev.tune.core.error.NotFoundException;
 import dev.tune.core.progress.ProgressListener;
+import dev.tune.core.storage.BucketBackendBuilder;
+import dev.tune.core.storage.BucketLayout;
 import dev.tune.core.storage.FetchOptions;
 import dev.tune.core.storage.FileProgress;
-import dev.tune.core.storage.LocalFiles;
 import dev.tune.core.storage.SerialListener;
 import dev.tune.core.storage.StorageBackend;
 import dev.tune.core.storage.StoredFile;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,9 +21,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -86,9 +79,9 @@ public final class S3StorageBackend implements StorageBackend {
     this.region = b.region;
     this.pathStyle = b.pathStyle.orElse(b.endpoint.isPresent());
     this.credentials = b.credentials;
-    this.cacheDir = b.cacheDir;
-    this.maxAttempts = b.maxAttempts;
-    this.retryBaseDelay = b.retryBaseDelay;
+    this.cacheDir = b.cacheDir();
+    this.maxAttempts = b.maxAttempts();
+    this.retryBaseDelay = b.retryBaseDelay();
     this.multipartThreshold = b.multipartThreshold;
     this.partSize = b.partSize;
     this.errors = new S3Errors(b.endpoint.map(URI::toString));
@@ -115,68 +108,22 @@ public final class S3StorageBackend implements StorageBackend {
     List<S3Object> objects = new S3Listing(s3, errors).at(uri);
     ObjectDownload download = new ObjectDownload(s3, errors, maxAttempts);
     ProgressListener serial = new SerialListener(listener);
-    Path bucketCache = cacheDir.resolve(uri.bucket());
-    try {
-      if (objects.size() == 1 && objects.get(0).key().equals(uri.key())) {
-        S3Object object = objects.get(0);
-        Path target =
-            options.destination().isPresent()
-                ? LocalPath.below(options.destination().get(), object.path(), uri)
-                : LocalPath.below(bucketCache, object.key(), uri);
-        download.fetch(uri, object, target, new FileProgress(uri, serial));
-        return target;
-      }
-      Map<String, S3Object> byPath = new TreeMap<>();
-      objects.forEach(o -> byPath.put(o.path(), o));
-      List<String> selected = options.selection().select(byPath.keySet());
-      if (selected.isEmpty()) {
-        throw new NotFoundException(
-            "None of the "
-                + objects.size()
-                + " objects below "
-                + uri
-                + " matches allow "
-                + options.allowPatterns()
-                + " and ignore "
-                + options.ignorePatterns()
-                + "; there are "
-                + byPath.keySet().stream().limit(10).collect(Collectors.joining(", "))
-                + (byPath.size() > 10 ? ", ..." : "")
-                + ".",
-            "Change the file patterns.");
-      }
-      String prefix = uri.key().isEmpty() || uri.key().endsWith("/") ? uri.key() : uri.key() + "/";
-      Path dir =
-          options.destination().isPresent()
-              ? options.destination().get()
-              : prefix.isEmpty() ? bucketCache : LocalPath.below(bucketCache, strip(prefix), uri);
-      List<Runnable> tasks = new ArrayList<>();
-      for (String path : selected) {
-        S3Object object = byPath.get(path);
-        Path target = LocalPath.below(dir, path, uri);
-        S3Uri objectUri = new S3Uri(uri.bucket(), object.key());
-        tasks.add(
-            () -> {
-              try {
-                download.fetch(objectUri, object, target, new FileProgress(objectUri, serial));
-              } catch (IOException e) {
-                throw LocalFiles.failure("writing " + target, e);
-              }
-            });
-      }
-      Transfers.runAll(tasks, options.parallelism(), "fetching " + uri);
-      Files.createDirectories(dir);
-      return dir;
-    } catch (IOException e) {
-      throw LocalFiles.failure("fetching " + uri, e);
-    }
+    return BucketLayout.fetch(
+        uri,
+        uri.key(),
+        objects,
+        cacheDir.resolve(uri.bucket()),
+        options,
+        (object, target) -> {
+          S3Uri objectUri = new S3Uri(uri.bucket(), object.name());
+          download.fetch(objectUri, object, target, new FileProgress(objectUri, serial));
+        });
   }
 
   @Override
   public List<StoredFile> list(ArtifactUri location) {
     S3Uri uri = s3Uri(location);
-    return new S3Listing(client(uri), errors)
-        .at(uri).stream().map(o -> StoredFile.of(o.path(), o.size())).toList();
+    return BucketLayout.storedFiles(new S3Listing(client(uri), errors).at(uri));
   }
 
   /**
@@ -186,63 +133,20 @@ public final class S3StorageBackend implements StorageBackend {
   @Override
   public ArtifactUri upload(Path source, ArtifactUri destination, ProgressListener listener) {
     S3Uri uri = s3Uri(destination);
-    Path from = source.toAbsolutePath().normalize();
-    if (!Files.exists(from)) {
-      throw new BadInputException(
-          "Cannot upload " + from + ": it does not exist.",
-          "Give the path of a file or directory.");
-    }
-    S3Client s3 = client(uri);
-    ObjectUpload upload =
-        new ObjectUpload(
-            s3, errors, multipartThreshold, partSize, FetchOptions.DEFAULT_PARALLELISM);
     ProgressListener serial = new SerialListener(listener);
-    if (!Files.isDirectory(from)) {
-      S3Uri target =
-          uri.key().isEmpty() || uri.key().endsWith("/")
-              ? uri.resolve(from.getFileName().toString())
-              : uri;
-      uploadOne(upload, from, target, serial);
-      return target;
-    }
-    List<Runnable> tasks = new ArrayList<>();
-    for (Map.Entry<String, Path> file : filesBelow(from).entrySet()) {
-      S3Uri target = uri.resolve(file.getKey());
-      tasks.add(() -> uploadOne(upload, file.getValue(), target, serial));
-    }
-    Transfers.runAll(tasks, FetchOptions.DEFAULT_PARALLELISM, "uploading " + from + " to " + uri);
-    return uri;
-  }
-
-  private static void uploadOne(
-      ObjectUpload upload, Path file, S3Uri target, ProgressListener listener) {
-    try {
-      upload.upload(file, target, new FileProgress(target, listener));
-    } catch (IOException e) {
-      throw LocalFiles.failure("reading " + file, e);
-    }
-  }
-
-  private static Map<String, Path> filesBelow(Path dir) {
-    Map<String, Path> files = new TreeMap<>();
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.filter(Files::isRegularFile)
-          .forEach(
-              p -> {
-                List<String> parts = new ArrayList<>();
-                dir.relativize(p).forEach(part -> parts.add(part.toString()));
-                files.put(String.join("/", parts), p);
-              });
-    } catch (IOException e) {
-      throw LocalFiles.failure("reading " + dir, e);
-    } catch (UncheckedIOException e) {
-      throw LocalFiles.failure("reading " + dir, e.getCause());
-    }
-    return files;
-  }
-
-  private static String strip(String prefix) {
-    return prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+    return BucketLayout.upload(
+        source,
+        uri,
+        uri.key(),
+        uri::resolve,
+        (file, target) ->
+            new ObjectUpload(
+                    client(target),
+                    errors,
+                    multipartThreshold,
+                    partSize,
+                    FetchOptions.DEFAULT_PARALLELISM)
+                .upload(file, target, new FileProgress(target, serial)));
   }
 
   /**
@@ -323,18 +227,22 @@ public final class S3StorageBackend implements StorageBackend {
   }
 
   /** Builds an {@link S3StorageBackend}; not thread-safe. */
-  public static final class Builder {
+  public static final class Builder extends BucketBackendBuilder<Builder> {
     private Optional<URI> endpoint = Optional.empty();
     private Optional<Region> region = Optional.empty();
     private Optional<Boolean> pathStyle = Optional.empty();
     private Optional<AwsCredentialsProvider> credentials = Optional.empty();
-    private Path cacheDir = Path.of(System.getProperty("user.home"), ".cache", "tune", "s3");
-    private int maxAttempts = 5;
-    private Duration retryBaseDelay = Duration.ofMillis(200);
     private long multipartThreshold = 64L << 20;
     private long partSize = 16L << 20;
 
-    private Builder() {}
+    private Builder() {
+      super("s3", Duration.ofMillis(200));
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
 
     /**
      * Takes {@code AWS_ENDPOINT_URL_S3} (else {@code AWS_ENDPOINT_URL}) and {@code
@@ -402,24 +310,6 @@ public final class S3StorageBackend implements StorageBackend {
     /** Credentials other than the AWS default chain's. */
     public Builder credentials(AwsCredentialsProvider credentials) {
       this.credentials = Optional.of(Objects.requireNonNull(credentials, "credentials"));
-      return this;
-    }
-
-    public Builder cacheDir(Path dir) {
-      this.cacheDir = Objects.requireNonNull(dir, "dir").toAbsolutePath().normalize();
-      return this;
-    }
-
-    /**
-     * Tries in all for a request answered with throttling, a 5xx or a broken connection (the first
-     * included), and for resuming a download that broke; waits grow from {@code baseDelay}.
-     */
-    public Builder retries(int maxAttempts, Duration baseDelay) {
-      if (maxAttempts < 1) {
-        throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
-      }
-      this.maxAttempts = maxAttempts;
-      this.retryBaseDelay = Objects.requireNonNull(baseDelay, "baseDelay");
       return this;
     }
 

@@ -9,7 +9,8 @@
  *   <li>Every file arrives under a temporary name next to its target and is renamed only when its
  *       size, and the MD5 where the ETag is one, check out; a broken connection is resumed with
  *       {@code Range} and {@code If-Match}; a failed fetch leaves no file. A file whose size and
- *       modification time are the object's is not fetched again.
+ *       modification time are the object's is not fetched again, and a part file left by a killed
+ *       fetch is deleted by a later one ({@link dev.tune.core.storage.SyncedDownload}).
  *   <li>Uploads of files above 64 MiB are multipart (16 MiB parts, several at once) and aborted on
  *       failure.
  *   <li>Credentials and region come from the AWS default chains; {@code AWS_ENDPOINT_URL_S3} points

@@ -18,8 +18,10 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -473,5 +475,34 @@ class S3StorageBackendTest {
           .singleElement()
           .satisfies(s -> assertThat(s.query()).contains("uploadId=u1"));
     }
+  }
+
+  @Test
+  void aPartFileLeftByAKilledFetchIsDeletedByTheNextFetchOfItsTarget() throws Exception {
+    s3.client().createBucket(b -> b.bucket("data"));
+    put("data", "sets/train.jsonl", "{\"text\":\"one\"}\n");
+    Path out = temp.resolve("out");
+    Files.createDirectories(out);
+    // A process killed mid-download leaves its part file; one still being written may be live.
+    Path stale = out.resolve(".train.jsonl.0b7c8f4e-2a61-4d0f-9a5e-3f1c2d4e5a6b.part");
+    Path live = out.resolve(".train.jsonl.5d2e1f3a-7b8c-4d9e-8f0a-1b2c3d4e5f60.part");
+    Path otherTarget = out.resolve(".eval.jsonl.9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b.part");
+    for (Path part : List.of(stale, live, otherTarget)) {
+      Files.writeString(part, "{\"te");
+    }
+    FileTime hourAgo = FileTime.from(Instant.now().minus(Duration.ofHours(1)));
+    Files.setLastModifiedTime(stale, hourAgo);
+    Files.setLastModifiedTime(otherTarget, hourAgo);
+
+    backend()
+        .fetch(
+            ArtifactUri.parse("s3://data/sets/"),
+            FetchOptions.builder().destination(out).build(),
+            ProgressListener.none());
+
+    assertThat(out.resolve("train.jsonl")).hasContent("{\"text\":\"one\"}");
+    assertThat(stale).doesNotExist();
+    assertThat(live).exists();
+    assertThat(otherTarget).exists();
   }
 }

@@ -7,9 +7,9 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
 import dev.tune.core.artifact.GcsUri;
 import dev.tune.core.error.NotFoundException;
+import dev.tune.core.storage.BucketLayout;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,20 +28,20 @@ final class GcsListing {
   }
 
   /**
-   * The objects at {@code uri}, sorted by path.
+   * The objects at {@code uri}.
    *
    * @throws NotFoundException if there is neither an object nor a prefix with objects
    */
   List<GcsObject> at(GcsUri uri) {
     String name = uri.object();
     try {
-      if (!name.isEmpty() && !name.endsWith("/")) {
+      if (!BucketLayout.isPrefixOnly(name)) {
         Blob blob = client.get(BlobId.of(uri.bucket(), name));
         if (blob != null) {
-          return List.of(object(blob, name.substring(name.lastIndexOf('/') + 1)));
+          return List.of(object(blob, BucketLayout.fileName(name)));
         }
       }
-      String prefix = name.isEmpty() || name.endsWith("/") ? name : name + "/";
+      String prefix = BucketLayout.prefixOf(name);
       List<GcsObject> below = new ArrayList<>();
       for (Blob blob :
           client.list(uri.bucket(), Storage.BlobListOption.prefix(prefix)).iterateAll()) {
@@ -51,18 +51,8 @@ final class GcsListing {
         below.add(object(blob, blob.getName().substring(prefix.length())));
       }
       if (below.isEmpty()) {
-        throw new NotFoundException(
-            "Nothing at "
-                + uri
-                + ": "
-                + (name.isEmpty() || name.endsWith("/")
-                    ? "no objects below it."
-                    : "no object of that name and no objects below " + prefix + "."),
-            "Check the object name; names are case-sensitive ('gcloud storage ls "
-                + uri
-                + "' lists what is there).");
+        throw BucketLayout.nothingAt(uri, name, "gcloud storage ls");
       }
-      below.sort(Comparator.comparing(GcsObject::path));
       return below;
     } catch (StorageException e) {
       throw errors.map(e, "listing", uri);

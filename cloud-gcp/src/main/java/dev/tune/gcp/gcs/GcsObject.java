@@ -1,5 +1,6 @@
 package dev.tune.gcp.gcs;
 
+import dev.tune.core.storage.BucketLayout;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -22,4 +23,5 @@ record GcsObject(
     long generation,
     Optional<String> md5,
     Optional<String> crc32c,
-    Instant updated) {}
+    Instant updated)
+    implements BucketLayout.Listed {}

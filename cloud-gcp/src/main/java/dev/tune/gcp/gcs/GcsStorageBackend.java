@@ -9,30 +9,24 @@ import com.google.cloud.storage.StorageOptions;
 import dev.tune.core.artifact.ArtifactUri;
 import dev.tune.core.artifact.GcsUri;
 import dev.tune.core.error.BadInputException;
-import dev.tune.core.error.NotFoundException;
 import dev.tune.core.progress.ProgressListener;
+import dev.tune.core.storage.BucketBackendBuilder;
+import dev.tune.core.storage.BucketLayout;
 import dev.tune.core.storage.FetchOptions;
 import dev.tune.core.storage.FileProgress;
-import dev.tune.core.storage.LocalFiles;
 import dev.tune.core.storage.SerialListener;
 import dev.tune.core.storage.StorageBackend;
 import dev.tune.core.storage.StoredFile;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Objects and prefixes in Google Cloud Storage ({@code gs://BUCKET/NAME}, {@code
@@ -79,11 +73,11 @@ public final class GcsStorageBackend implements StorageBackend {
     this.host = b.host;
     this.project = b.project;
     this.credentials = b.credentials;
-    this.cacheDir = b.cacheDir;
+    this.cacheDir = b.cacheDir();
     this.fuse = new VertexFuse(b.fuseRoot);
-    this.maxAttempts = b.maxAttempts;
-    this.retryBaseDelay = b.retryBaseDelay;
-    this.errors = new GcsErrors(b.maxAttempts);
+    this.maxAttempts = b.maxAttempts();
+    this.retryBaseDelay = b.retryBaseDelay();
+    this.errors = new GcsErrors(b.maxAttempts());
   }
 
   public static Builder builder() {
@@ -121,71 +115,22 @@ public final class GcsStorageBackend implements StorageBackend {
     List<GcsObject> objects = new GcsListing(gcs, errors).at(uri);
     ObjectDownload download = new ObjectDownload(gcs, errors, maxAttempts);
     ProgressListener serial = new SerialListener(listener);
-    Path bucketCache = cacheDir.resolve(uri.bucket());
-    try {
-      if (objects.size() == 1 && objects.get(0).name().equals(uri.object())) {
-        GcsObject object = objects.get(0);
-        Path target =
-            options.destination().isPresent()
-                ? LocalPath.below(options.destination().get(), object.path(), uri)
-                : LocalPath.below(bucketCache, object.name(), uri);
-        download.fetch(uri, object, target, new FileProgress(uri, serial));
-        return target;
-      }
-      Map<String, GcsObject> byPath = new TreeMap<>();
-      objects.forEach(o -> byPath.put(o.path(), o));
-      List<String> selected = options.selection().select(byPath.keySet());
-      if (selected.isEmpty()) {
-        throw new NotFoundException(
-            "None of the "
-                + objects.size()
-                + " objects below "
-                + uri
-                + " matches allow "
-                + options.allowPatterns()
-                + " and ignore "
-                + options.ignorePatterns()
-                + "; there are "
-                + byPath.keySet().stream().limit(10).collect(Collectors.joining(", "))
-                + (byPath.size() > 10 ? ", ..." : "")
-                + ".",
-            "Change the file patterns.");
-      }
-      String prefix =
-          uri.object().isEmpty() || uri.object().endsWith("/") ? uri.object() : uri.object() + "/";
-      Path dir =
-          options.destination().isPresent()
-              ? options.destination().get()
-              : prefix.isEmpty()
-                  ? bucketCache
-                  : LocalPath.below(bucketCache, prefix.substring(0, prefix.length() - 1), uri);
-      List<Runnable> tasks = new ArrayList<>();
-      for (String path : selected) {
-        GcsObject object = byPath.get(path);
-        Path target = LocalPath.below(dir, path, uri);
-        GcsUri objectUri = new GcsUri(uri.bucket(), object.name());
-        tasks.add(
-            () -> {
-              try {
-                download.fetch(objectUri, object, target, new FileProgress(objectUri, serial));
-              } catch (IOException e) {
-                throw LocalFiles.failure("writing " + target, e);
-              }
-            });
-      }
-      Transfers.runAll(tasks, options.parallelism(), "fetching " + uri);
-      Files.createDirectories(dir);
-      return dir;
-    } catch (IOException e) {
-      throw LocalFiles.failure("fetching " + uri, e);
-    }
+    return BucketLayout.fetch(
+        uri,
+        uri.object(),
+        objects,
+        cacheDir.resolve(uri.bucket()),
+        options,
+        (object, target) -> {
+          GcsUri objectUri = new GcsUri(uri.bucket(), object.name());
+          download.fetch(objectUri, object, target, new FileProgress(objectUri, serial));
+        });
   }
 
   @Override
   public List<StoredFile> list(ArtifactUri location) {
     GcsUri uri = gcsUri(location);
-    return new GcsListing(client(uri), errors)
-        .at(uri).stream().map(o -> StoredFile.of(o.path(), o.size())).toList();
+    return BucketLayout.storedFiles(new GcsListing(client(uri), errors).at(uri));
   }
 
   /**
@@ -195,56 +140,15 @@ public final class GcsStorageBackend implements StorageBackend {
   @Override
   public ArtifactUri upload(Path source, ArtifactUri destination, ProgressListener listener) {
     GcsUri uri = gcsUri(destination);
-    Path from = source.toAbsolutePath().normalize();
-    if (!Files.exists(from)) {
-      throw new BadInputException(
-          "Cannot upload " + from + ": it does not exist.",
-          "Give the path of a file or directory.");
-    }
-    ObjectUpload upload = new ObjectUpload(client(uri), errors, UPLOAD_CHUNK);
     ProgressListener serial = new SerialListener(listener);
-    if (!Files.isDirectory(from)) {
-      GcsUri target =
-          uri.object().isEmpty() || uri.object().endsWith("/")
-              ? uri.resolve(from.getFileName().toString())
-              : uri;
-      uploadOne(upload, from, target, serial);
-      return target;
-    }
-    List<Runnable> tasks = new ArrayList<>();
-    for (Map.Entry<String, Path> file : filesBelow(from).entrySet()) {
-      GcsUri target = uri.resolve(file.getKey());
-      tasks.add(() -> uploadOne(upload, file.getValue(), target, serial));
-    }
-    Transfers.runAll(tasks, FetchOptions.DEFAULT_PARALLELISM, "uploading " + from + " to " + uri);
-    return uri;
-  }
-
-  private static void uploadOne(
-      ObjectUpload upload, Path file, GcsUri target, ProgressListener listener) {
-    try {
-      upload.upload(file, target, new FileProgress(target, listener));
-    } catch (IOException e) {
-      throw LocalFiles.failure("reading " + file, e);
-    }
-  }
-
-  private static Map<String, Path> filesBelow(Path dir) {
-    Map<String, Path> files = new TreeMap<>();
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.filter(Files::isRegularFile)
-          .forEach(
-              p -> {
-                List<String> parts = new ArrayList<>();
-                dir.relativize(p).forEach(part -> parts.add(part.toString()));
-                files.put(String.join("/", parts), p);
-              });
-    } catch (IOException e) {
-      throw LocalFiles.failure("reading " + dir, e);
-    } catch (UncheckedIOException e) {
-      throw LocalFiles.failure("reading " + dir, e.getCause());
-    }
-    return files;
+    return BucketLayout.upload(
+        source,
+        uri,
+        uri.object(),
+        uri::resolve,
+        (file, target) ->
+            new ObjectUpload(client(target), errors, UPLOAD_CHUNK)
+                .upload(file, target, new FileProgress(target, serial)));
   }
 
   /**
@@ -304,16 +208,20 @@ public final class GcsStorageBackend implements StorageBackend {
   }
 
   /** Builds a {@link GcsStorageBackend}; not thread-safe. */
-  public static final class Builder {
+  public static final class Builder extends BucketBackendBuilder<Builder> {
     private Optional<URI> host = Optional.empty();
     private Optional<String> project = Optional.empty();
     private Optional<Credentials> credentials = Optional.empty();
-    private Path cacheDir = Path.of(System.getProperty("user.home"), ".cache", "tune", "gcs");
     private Path fuseRoot = VertexFuse.DEFAULT_ROOT;
-    private int maxAttempts = 5;
-    private Duration retryBaseDelay = Duration.ofMillis(500);
 
-    private Builder() {}
+    private Builder() {
+      super("gcs", Duration.ofMillis(500));
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
 
     /** Takes {@code STORAGE_EMULATOR_HOST} and {@code GOOGLE_CLOUD_PROJECT} from {@code env}. */
     public Builder environment(Map<String, String> env) {
@@ -369,27 +277,9 @@ public final class GcsStorageBackend implements StorageBackend {
       return this;
     }
 
-    public Builder cacheDir(Path dir) {
-      this.cacheDir = Objects.requireNonNull(dir, "dir").toAbsolutePath().normalize();
-      return this;
-    }
-
     /** Where Cloud Storage FUSE mounts buckets; {@code /gcs} on Vertex AI. */
     public Builder vertexMount(Path root) {
       this.fuseRoot = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
-      return this;
-    }
-
-    /**
-     * Tries in all for a request answered with 408, 429 or 5xx (the first included), and for
-     * resuming a download that broke; waits grow from {@code baseDelay}.
-     */
-    public Builder retries(int maxAttempts, Duration baseDelay) {
-      if (maxAttempts < 1) {
-        throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
-      }
-      this.maxAttempts = maxAttempts;
-      this.retryBaseDelay = Objects.requireNonNull(baseDelay, "baseDelay");
       return this;
     }
 

@@ -5,33 +5,26 @@ import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
 import dev.tune.core.artifact.GcsUri;
-import dev.tune.core.error.RemoteFailureException;
 import dev.tune.core.storage.FileProgress;
-import dev.tune.core.storage.LocalFiles;
+import dev.tune.core.storage.ObjectCheck;
+import dev.tune.core.storage.SyncedDownload;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.OptionalLong;
-import java.util.UUID;
-import java.util.zip.CRC32C;
 
 /**
- * Brings one object to a local file. The bytes of exactly the listed generation go to a hidden
- * temporary file next to the target (so that an object rewritten meanwhile is never spliced); a
- * read that breaks is resumed from where it stopped; the result is checked against the size and the
- * MD5 (or, for composite objects, the CRC32C) that Cloud Storage keeps, and only then renamed into
- * place. A failure leaves no file behind. The file gets the object's update time, which is how a
- * later fetch knows the file is current.
+ * Brings one object to a local file through {@link SyncedDownload}, whose part file it fills with
+ * the bytes of exactly the listed generation (so that an object rewritten meanwhile is never
+ * spliced); a read that breaks is resumed from where it stopped; the result is checked against the
+ * size and the MD5 (or, for composite objects, the CRC32C) that Cloud Storage keeps. The file gets
+ * the object's update time, which is how a later fetch knows the file is current.
  */
 final class ObjectDownload {
+  private static final ObjectCheck CHECK = new ObjectCheck("Cloud Storage");
+
   private final Storage client;
   private final GcsErrors errors;
   private final int resumeAttempts;
@@ -42,32 +35,17 @@ final class ObjectDownload {
     this.resumeAttempts = resumeAttempts;
   }
 
-  /** Whether {@code target} already holds {@code object}, judged by size and modification time. */
-  static boolean isCurrent(Path target, GcsObject object) throws IOException {
-    return Files.isRegularFile(target)
-        && Files.size(target) == object.size()
-        && Files.getLastModifiedTime(target).toMillis() == object.updated().toEpochMilli();
-  }
-
   /** Fetches {@code object} (at {@code uri}) to {@code target} unless it is there already. */
   void fetch(GcsUri uri, GcsObject object, Path target, FileProgress progress) throws IOException {
-    if (isCurrent(target, object)) {
-      progress.cached(object.size());
-      return;
-    }
-    Files.createDirectories(target.getParent());
-    Path temp =
-        target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
-    try {
-      progress.started(0, OptionalLong.of(object.size()));
-      download(uri, object, temp, progress);
-      verify(uri, object, temp);
-      Files.setLastModifiedTime(temp, FileTime.from(object.updated()));
-      LocalFiles.moveInto(temp, target);
-      progress.done(object.size());
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    SyncedDownload.fetch(
+        target,
+        object.size(),
+        object.updated(),
+        progress,
+        part -> {
+          download(uri, object, part, progress);
+          verify(uri, object, part);
+        });
   }
 
   private void download(GcsUri uri, GcsObject object, Path temp, FileProgress progress)
@@ -105,69 +83,21 @@ final class ObjectDownload {
           throw errors.map(e, "reading", uri);
         }
         if (attempt >= resumeAttempts) {
-          throw new RemoteFailureException(
-              "The connection broke while reading "
-                  + uri
-                  + ", "
-                  + attempt
-                  + " times: "
-                  + broken.getMessage(),
-              "Check the network connection and fetch again.",
-              broken);
+          throw SyncedDownload.connectionBroke(uri, attempt, broken);
         }
       }
     }
   }
 
   private static void verify(GcsUri uri, GcsObject object, Path file) throws IOException {
-    long size = Files.size(file);
-    if (size != object.size()) {
-      throw damaged(uri, size + " bytes arrived but the object has " + object.size());
-    }
+    CHECK.size(file, object.size(), uri);
+    Base64.Encoder base64 = Base64.getEncoder();
     if (object.md5().isPresent()) {
-      String actual = digest(file, false);
-      if (!actual.equals(object.md5().get())) {
-        throw damaged(
-            uri, "its MD5 is " + actual + " but Cloud Storage says " + object.md5().get());
-      }
+      String actual = base64.encodeToString(ObjectCheck.md5(file));
+      CHECK.checksum("MD5", actual, object.md5().get(), "Cloud Storage", uri);
     } else if (object.crc32c().isPresent()) {
-      String actual = digest(file, true);
-      if (!actual.equals(object.crc32c().get())) {
-        throw damaged(
-            uri, "its CRC32C is " + actual + " but Cloud Storage says " + object.crc32c().get());
-      }
+      String actual = base64.encodeToString(ObjectCheck.crc32c(file));
+      CHECK.checksum("CRC32C", actual, object.crc32c().get(), "Cloud Storage", uri);
     }
-  }
-
-  /** The file's MD5, or its CRC32C (big-endian), base64 as Cloud Storage writes them. */
-  private static String digest(Path file, boolean crc32c) throws IOException {
-    MessageDigest md5;
-    try {
-      md5 = MessageDigest.getInstance("MD5");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has MD5", e);
-    }
-    CRC32C crc = new CRC32C();
-    byte[] buffer = new byte[1 << 16];
-    try (InputStream in = Files.newInputStream(file)) {
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        if (crc32c) {
-          crc.update(buffer, 0, n);
-        } else {
-          md5.update(buffer, 0, n);
-        }
-      }
-    }
-    byte[] sum =
-        crc32c ? ByteBuffer.allocate(4).putInt((int) crc.getValue()).array() : md5.digest();
-    return Base64.getEncoder().encodeToString(sum);
-  }
-
-  private static RemoteFailureException damaged(GcsUri uri, String why) {
-    return new RemoteFailureException(
-        uri + " arrived damaged: " + why + ". The download was deleted.",
-        "Fetch again; if it fails again, something between you and Cloud Storage alters the"
-            + " data.");
   }
 }

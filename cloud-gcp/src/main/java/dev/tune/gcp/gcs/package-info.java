@@ -9,7 +9,8 @@
  *   <li>Reads ask for the generation that was listed, so that an object rewritten meanwhile is not
  *       spliced; every file arrives under a temporary name and is renamed only when its size and
  *       MD5 (CRC32C for composite objects) check out; a failed fetch leaves no file. A file whose
- *       size and modification time are the object's is not fetched again.
+ *       size and modification time are the object's is not fetched again, and a part file left by a
+ *       killed fetch is deleted by a later one ({@link dev.tune.core.storage.SyncedDownload}).
  *   <li>Uploads are resumable uploads in 16 MiB chunks; the object appears only once complete.
  *   <li>Vertex AI mounts buckets at {@code /gcs/BUCKET/...} with Cloud Storage FUSE. There a fetch
  *       without a destination returns the mounted path when it exists, and a plain path {@code

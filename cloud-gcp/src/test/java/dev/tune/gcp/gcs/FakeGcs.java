@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.matching.UrlPattern;
@@ -34,6 +35,14 @@ final class FakeGcs {
 
   FakeGcs(WireMockExtension wire) {
     this.wire = wire;
+  }
+
+  /** A WireMock server on a free local port for a {@code FakeGcs} to teach. */
+  static WireMockExtension server() {
+    return WireMockExtension.newInstance()
+        // Cloud Storage compresses only objects stored with Content-Encoding: gzip.
+        .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1").gzipDisabled(true))
+        .build();
   }
 
   URI host() {

@@ -5,7 +5,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,7 +28,9 @@ import dev.tune.core.storage.StoredFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -39,12 +40,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class GcsStorageBackendTest {
-  @RegisterExtension
-  static final WireMockExtension WIRE =
-      WireMockExtension.newInstance()
-          // Cloud Storage compresses only objects stored with Content-Encoding: gzip.
-          .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1").gzipDisabled(true))
-          .build();
+  @RegisterExtension static final WireMockExtension WIRE = FakeGcs.server();
 
   private final FakeGcs gcs = new FakeGcs(WIRE);
 
@@ -324,5 +320,33 @@ class GcsStorageBackendTest {
 
     assertThat(fetched).hasBinaryContent(content);
     assertThat(media()).hasSizeGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void aPartFileLeftByAKilledFetchIsDeletedByTheNextFetchOfItsTarget() throws Exception {
+    gcs.object("data", "sets/train.jsonl", bytes("{\"text\":\"one\"}\n"));
+    Path out = temp.resolve("out");
+    Files.createDirectories(out);
+    // A process killed mid-download leaves its part file; one still being written may be live.
+    Path stale = out.resolve(".train.jsonl.0b7c8f4e-2a61-4d0f-9a5e-3f1c2d4e5a6b.part");
+    Path live = out.resolve(".train.jsonl.5d2e1f3a-7b8c-4d9e-8f0a-1b2c3d4e5f60.part");
+    Path otherTarget = out.resolve(".eval.jsonl.9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b.part");
+    for (Path part : List.of(stale, live, otherTarget)) {
+      Files.writeString(part, "{\"te");
+    }
+    FileTime hourAgo = FileTime.from(Instant.now().minus(Duration.ofHours(1)));
+    Files.setLastModifiedTime(stale, hourAgo);
+    Files.setLastModifiedTime(otherTarget, hourAgo);
+
+    backend()
+        .fetch(
+            ArtifactUri.parse("gs://data/sets/train.jsonl"),
+            FetchOptions.builder().destination(out).build(),
+            ProgressListener.none());
+
+    assertThat(out.resolve("train.jsonl")).hasContent("{\"text\":\"one\"}");
+    assertThat(stale).doesNotExist();
+    assertThat(live).exists();
+    assertThat(otherTarget).exists();
   }
 }

@@ -1,6 +1,5 @@
 package dev.tune.gcp.gcs;
 
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
@@ -19,11 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The module on the classpath is all it takes for {@link Storage} to read gs://. */
 class GcsStorageTest {
-  @RegisterExtension
-  static final WireMockExtension WIRE =
-      WireMockExtension.newInstance()
-          .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1").gzipDisabled(true))
-          .build();
+  @RegisterExtension static final WireMockExtension WIRE = FakeGcs.server();
 
   private final FakeGcs gcs = new FakeGcs(WIRE);
   @TempDir Path temp;

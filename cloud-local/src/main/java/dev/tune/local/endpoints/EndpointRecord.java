@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param process the server process
  * @param createdAt when it was created
  * @param apiKey the key the server requires, if any; the file is readable by its owner only
+ * @param healthRoute the path that answers 200 once the model is loaded
+ * @param predictRoute the path predictions are posted to
  */
 public record EndpointRecord(
     String name,
@@ -28,7 +30,13 @@ public record EndpointRecord(
     int port,
     ProcessIdentity process,
     Instant createdAt,
-    Optional<String> apiKey) {
+    Optional<String> apiKey,
+    String healthRoute,
+    String predictRoute) {
+  /** SageMaker's routes, which the local provider's own servers answer on. */
+  static final String PING = "/ping";
+
+  static final String INVOCATIONS = "/invocations";
 
   public EndpointRecord {
     Objects.requireNonNull(name, "name");
@@ -37,6 +45,28 @@ public record EndpointRecord(
     Objects.requireNonNull(process, "process");
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(apiKey, "apiKey");
+    Objects.requireNonNull(healthRoute, "healthRoute");
+    Objects.requireNonNull(predictRoute, "predictRoute");
+  }
+
+  /** An endpoint answering on SageMaker's routes. */
+  public EndpointRecord(
+      String name,
+      String modelId,
+      Path modelDir,
+      int port,
+      ProcessIdentity process,
+      Instant createdAt,
+      Optional<String> apiKey) {
+    this(name, modelId, modelDir, port, process, createdAt, apiKey, PING, INVOCATIONS);
+  }
+
+  public URI healthUri() {
+    return baseUri().resolve(healthRoute);
+  }
+
+  public URI predictUri() {
+    return baseUri().resolve(predictRoute);
   }
 
   /** Where the server answers, e.g. {@code http://127.0.0.1:41234}. */
@@ -54,6 +84,8 @@ public record EndpointRecord(
     n.put("process_started_at", process.startedAt().toString());
     n.put("created_at", createdAt.toString());
     apiKey.ifPresent(k -> n.put("api_key", k));
+    n.put("health_route", healthRoute);
+    n.put("predict_route", predictRoute);
     return n;
   }
 
@@ -66,6 +98,8 @@ public record EndpointRecord(
         new ProcessIdentity(
             n.path("pid").asLong(), Instant.parse(n.path("process_started_at").asText())),
         Instant.parse(n.path("created_at").asText()),
-        Optional.ofNullable(n.get("api_key")).map(JsonNode::asText));
+        Optional.ofNullable(n.get("api_key")).map(JsonNode::asText),
+        n.path("health_route").asText(PING),
+        n.path("predict_route").asText(INVOCATIONS));
   }
 }

@@ -1,13 +1,16 @@
 package dev.tune.local.endpoints;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tune.core.endpoint.EndpointState;
 import dev.tune.core.endpoint.Prediction;
 import dev.tune.core.endpoint.Prompt;
 import dev.tune.core.error.ConflictException;
 import dev.tune.core.error.NotFoundException;
 import dev.tune.core.error.RemoteFailureException;
+import dev.tune.core.provider.LocalContract;
 import dev.tune.core.storage.FileLocks;
 import dev.tune.core.storage.LocalFiles;
+import dev.tune.local.contract.ContractServeMain;
 import dev.tune.local.process.ChildJava;
 import dev.tune.local.process.DetachedLauncher;
 import dev.tune.local.process.ProcessIdentity;
@@ -27,6 +30,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -35,6 +39,10 @@ import java.util.stream.Stream;
  * detached so it keeps serving after the CLI exits. {@code ROOT/NAME/endpoint.json} keeps the
  * process and port; the server's output goes to {@code serve.log} and {@code serve.err.log} beside
  * it.
+ *
+ * <p>Under a cloud contract ({@link LocalContract#SAGEMAKER}, {@link LocalContract#VERTEX}) the
+ * process is a {@link ContractServeMain}, which serves the model the way that provider's container
+ * does, in {@code ROOT/NAME/contract/}, and tells its port and routes in {@code contract.json}.
  */
 public final class LocalEndpoints {
   /** The server's own graceful stop waits up to 30 s for requests in flight. */
@@ -42,16 +50,27 @@ public final class LocalEndpoints {
 
   private static final String API_KEY_VARIABLE = "TUNE_API_KEY";
 
+  /** Staging the model and picking a port come before the server loads anything. */
+  private static final Duration CONTRACT_START = Duration.ofMinutes(2);
+
   private final Path root;
   private final ChildJava java;
   private final String serveMain;
+  private final LocalContract contract;
   private final DetachedLauncher launcher;
   private final ServerConnection connection;
 
   public LocalEndpoints(Path root, ChildJava java, String serveMain, HttpClient http) {
+    this(root, java, serveMain, http, LocalContract.LOCAL);
+  }
+
+  /** Endpoints whose servers are started under {@code contract}. */
+  public LocalEndpoints(
+      Path root, ChildJava java, String serveMain, HttpClient http, LocalContract contract) {
     this.root = root.toAbsolutePath().normalize();
     this.java = java;
     this.serveMain = serveMain;
+    this.contract = Objects.requireNonNull(contract, "contract");
     this.launcher = DetachedLauncher.create();
     this.connection = new ServerConnection(http);
   }
@@ -79,37 +98,104 @@ public final class LocalEndpoints {
             }
             Directories.deleteTree(dir);
             Directories.createPrivate(dir);
-            int port = freePort();
-            List<String> args =
-                List.of(
-                    "serve",
-                    "--contract",
-                    "sagemaker",
-                    "--model-dir",
-                    modelDir.toString(),
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    Integer.toString(port));
-            Map<String, String> env = new HashMap<>();
-            // The key goes through the environment, not the command line that ps shows.
-            env.put(API_KEY_VARIABLE, apiKey.orElse(null));
-            env.put("OPT_OUT_TRACKING", "true");
-            ProcessIdentity process =
-                launcher.start(
-                    java.command(serveMain, args),
-                    env,
-                    dir,
-                    dir.resolve("serve.log"),
-                    dir.resolve("serve.err.log"));
             EndpointRecord record =
-                new EndpointRecord(name, modelId, modelDir, port, process, Instant.now(), apiKey);
+                contract == LocalContract.LOCAL
+                    ? startServer(name, modelId, modelDir, apiKey, dir)
+                    : startContractServer(name, modelId, modelDir, apiKey, dir);
             JsonFiles.write(dir.resolve("endpoint.json"), record.toJson());
             return record;
           });
     } catch (IOException e) {
       throw LocalFiles.failure("starting endpoint " + name + " in " + dir, e);
     }
+  }
+
+  private EndpointRecord startServer(
+      String name, String modelId, Path modelDir, Optional<String> apiKey, Path dir)
+      throws IOException {
+    int port = freePort();
+    List<String> args =
+        List.of(
+            "serve",
+            "--contract",
+            "sagemaker",
+            "--model-dir",
+            modelDir.toString(),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            Integer.toString(port));
+    ProcessIdentity process =
+        launcher.start(
+            java.command(serveMain, args),
+            environment(apiKey),
+            dir,
+            dir.resolve("serve.log"),
+            dir.resolve("serve.err.log"));
+    return new EndpointRecord(name, modelId, modelDir, port, process, Instant.now(), apiKey);
+  }
+
+  private EndpointRecord startContractServer(
+      String name, String modelId, Path modelDir, Optional<String> apiKey, Path dir)
+      throws IOException {
+    List<String> args = List.of(contract.id(), modelDir.toString(), dir.toString());
+    ProcessIdentity process =
+        launcher.start(
+            java.command(ContractServeMain.class.getName(), args),
+            environment(apiKey),
+            dir,
+            dir.resolve("serve.log"),
+            dir.resolve("serve.err.log"));
+    JsonNode state = awaitContractState(dir, process);
+    return new EndpointRecord(
+        name,
+        modelId,
+        modelDir,
+        state.path("port").asInt(),
+        process,
+        Instant.now(),
+        apiKey,
+        state.path("health_route").asText(),
+        state.path("predict_route").asText());
+  }
+
+  /** Waits until the contract's process has staged the model and started the server. */
+  private JsonNode awaitContractState(Path dir, ProcessIdentity process) throws IOException {
+    Path file = dir.resolve(ContractServeMain.STATE_FILE);
+    Instant until = Instant.now().plus(CONTRACT_START);
+    while (Instant.now().isBefore(until)) {
+      Optional<JsonNode> state = JsonFiles.read(file);
+      if (state.isPresent()) {
+        return state.get();
+      }
+      if (!process.isAlive()) {
+        break;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    process.live().ifPresent(ProcessHandle::destroyForcibly);
+    throw new RemoteFailureException(
+        "The "
+            + contract.id()
+            + " server of "
+            + dir.getFileName()
+            + " did not start: "
+            + (process.isAlive() ? "no port within " + CONTRACT_START : "its process ended")
+            + tail(dir.resolve("serve.err.log")),
+        "Read " + dir.resolve("serve.err.log") + ", then deploy again.");
+  }
+
+  private static Map<String, String> environment(Optional<String> apiKey) {
+    Map<String, String> env = new HashMap<>();
+    // The key goes through the environment, not the command line that ps shows.
+    env.put(API_KEY_VARIABLE, apiKey.orElse(null));
+    env.put("OPT_OUT_TRACKING", "true");
+    return env;
   }
 
   /** Every endpoint, newest first. */

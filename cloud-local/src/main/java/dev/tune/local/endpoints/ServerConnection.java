@@ -19,8 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Talks to a local prediction server over the SageMaker contract: {@code GET /ping} for health,
- * {@code POST /invocations} with {@code {"instances": [...]}} for predictions.
+ * Talks to a local prediction server on its contract's routes ({@code GET /ping} for health and
+ * {@code POST /invocations} for predictions on SageMaker's, {@code AIP_HEALTH_ROUTE} and {@code
+ * AIP_PREDICT_ROUTE} on Vertex's), posting {@code {"instances": [...]}}.
  */
 final class ServerConnection {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,10 +37,7 @@ final class ServerConnection {
   /** Whether the server answers its health route with 200 (the model is loaded). */
   boolean healthy(EndpointRecord endpoint) throws InterruptedException {
     HttpRequest request =
-        HttpRequest.newBuilder(endpoint.baseUri().resolve("/ping"))
-            .timeout(HEALTH_TIMEOUT)
-            .GET()
-            .build();
+        HttpRequest.newBuilder(endpoint.healthUri()).timeout(HEALTH_TIMEOUT).GET().build();
     try {
       return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
     } catch (IOException e) {
@@ -49,7 +47,7 @@ final class ServerConnection {
 
   List<Prediction> predict(EndpointRecord endpoint, List<Prompt> prompts)
       throws InterruptedException {
-    URI uri = endpoint.baseUri().resolve("/invocations");
+    URI uri = endpoint.predictUri();
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri)
             .timeout(PREDICT_TIMEOUT)

@@ -2,10 +2,12 @@ package dev.tune.local.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tune.core.provider.LocalContract;
 import dev.tune.local.process.ProcessIdentity;
 import dev.tune.local.store.JsonFiles;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -20,6 +22,7 @@ import java.util.Objects;
  * @param eventsOffset the length of {@code events.jsonl} when the latest attempt started; its
  *     events come after it
  * @param cancelRequested whether a cancel was asked for the latest attempt
+ * @param contract the container contract the job runs under; every attempt keeps it
  */
 public record JobRecord(
     String id,
@@ -29,7 +32,8 @@ public record JobRecord(
     int attempt,
     ProcessIdentity process,
     long eventsOffset,
-    boolean cancelRequested) {
+    boolean cancelRequested,
+    LocalContract contract) {
 
   public JobRecord {
     Objects.requireNonNull(id, "id");
@@ -37,15 +41,39 @@ public record JobRecord(
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(output, "output");
     Objects.requireNonNull(process, "process");
+    Objects.requireNonNull(contract, "contract");
+  }
+
+  /** A job under the local provider's own contract. */
+  public JobRecord(
+      String id,
+      String name,
+      Instant createdAt,
+      Path output,
+      int attempt,
+      ProcessIdentity process,
+      long eventsOffset,
+      boolean cancelRequested) {
+    this(
+        id,
+        name,
+        createdAt,
+        output,
+        attempt,
+        process,
+        eventsOffset,
+        cancelRequested,
+        LocalContract.LOCAL);
   }
 
   JobRecord cancelling() {
-    return new JobRecord(id, name, createdAt, output, attempt, process, eventsOffset, true);
+    return new JobRecord(
+        id, name, createdAt, output, attempt, process, eventsOffset, true, contract);
   }
 
   JobRecord resumed(ProcessIdentity newProcess, long newEventsOffset) {
     return new JobRecord(
-        id, name, createdAt, output, attempt + 1, newProcess, newEventsOffset, false);
+        id, name, createdAt, output, attempt + 1, newProcess, newEventsOffset, false, contract);
   }
 
   ObjectNode toJson() {
@@ -59,6 +87,7 @@ public record JobRecord(
     n.put("process_started_at", process.startedAt().toString());
     n.put("events_offset", eventsOffset);
     n.put("cancel_requested", cancelRequested);
+    n.put("contract", contract.id());
     return n;
   }
 
@@ -72,6 +101,7 @@ public record JobRecord(
         new ProcessIdentity(
             n.path("pid").asLong(), Instant.parse(n.path("process_started_at").asText())),
         n.path("events_offset").asLong(0),
-        n.path("cancel_requested").asBoolean(false));
+        n.path("cancel_requested").asBoolean(false),
+        LocalContract.valueOf(n.path("contract").asText("local").toUpperCase(Locale.ROOT)));
   }
 }

@@ -8,10 +8,12 @@ import dev.tune.core.error.NotFoundException;
 import dev.tune.core.job.JobDescription;
 import dev.tune.core.job.JobState;
 import dev.tune.core.job.LogLine;
+import dev.tune.core.provider.LocalContract;
 import dev.tune.core.storage.FileLocks;
 import dev.tune.core.storage.LocalFiles;
 import dev.tune.core.train.Secret;
 import dev.tune.core.train.TrainSpec;
+import dev.tune.local.contract.ContractJobMain;
 import dev.tune.local.process.ChildJava;
 import dev.tune.local.process.DetachedLauncher;
 import dev.tune.local.process.ProcessIdentity;
@@ -31,6 +33,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -41,6 +44,11 @@ import java.util.stream.Stream;
  * job.json} (the process, so any later CLI can tell a running job from a dead one), {@code
  * train.log} (the process's output), and what the entrypoint writes: {@code events.jsonl}, {@code
  * failure}, {@code checkpoints/} and {@code output/}.
+ *
+ * <p>Under a cloud contract ({@link LocalContract#SAGEMAKER}, {@link LocalContract#VERTEX}) the
+ * process is a {@link ContractJobMain}, which runs the entrypoint in {@code ROOT/ID/contract/} laid
+ * out as that provider's container and brings its events, failure and outputs back to the same
+ * places, so the rest of this class cannot tell the two apart.
  */
 public final class LocalJobs {
   private static final DateTimeFormatter ID_TIME =
@@ -52,12 +60,19 @@ public final class LocalJobs {
   private final Path root;
   private final ChildJava java;
   private final String trainMain;
+  private final LocalContract contract;
   private final DetachedLauncher launcher;
 
   public LocalJobs(Path root, ChildJava java, String trainMain) {
+    this(root, java, trainMain, LocalContract.LOCAL);
+  }
+
+  /** Jobs that new submissions run under {@code contract}. */
+  public LocalJobs(Path root, ChildJava java, String trainMain, LocalContract contract) {
     this.root = root.toAbsolutePath().normalize();
     this.java = java;
     this.trainMain = trainMain;
+    this.contract = Objects.requireNonNull(contract, "contract");
     this.launcher = DetachedLauncher.create();
   }
 
@@ -74,7 +89,7 @@ public final class LocalJobs {
       return FileLocks.withLock(
           lockFile(dir),
           () -> {
-            ProcessIdentity process = start(jobDir, false, spec.model().token());
+            ProcessIdentity process = start(jobDir, contract, false, spec.model().token());
             JobRecord record =
                 new JobRecord(
                     jobDir.getFileName().toString(),
@@ -84,7 +99,8 @@ public final class LocalJobs {
                     1,
                     process,
                     0,
-                    false);
+                    false,
+                    contract);
             JsonFiles.write(jobDir.resolve("job.json"), record.toJson());
             return record;
           });
@@ -120,7 +136,7 @@ public final class LocalJobs {
             }
             Files.deleteIfExists(dir.resolve("failure"));
             long offset = Files.exists(events(dir)) ? Files.size(events(dir)) : 0;
-            ProcessIdentity process = start(dir, true, Optional.empty());
+            ProcessIdentity process = start(dir, record.contract(), true, Optional.empty());
             JobRecord resumed = record.resumed(process, offset);
             JsonFiles.write(dir.resolve("job.json"), resumed.toJson());
             return resumed;
@@ -264,18 +280,27 @@ public final class LocalJobs {
     return last;
   }
 
-  private ProcessIdentity start(Path dir, boolean resume, Optional<Secret> token)
+  private ProcessIdentity start(
+      Path dir, LocalContract jobContract, boolean resume, Optional<Secret> token)
       throws IOException {
-    List<String> args = new ArrayList<>(List.of("train", "--contract", "local", "--job-dir"));
-    args.add(dir.toString());
-    if (resume) {
-      args.add("--resume");
+    List<String> command;
+    if (jobContract == LocalContract.LOCAL) {
+      List<String> args = new ArrayList<>(List.of("train", "--contract", "local", "--job-dir"));
+      args.add(dir.toString());
+      if (resume) {
+        args.add("--resume");
+      }
+      command = java.command(trainMain, args);
+    } else {
+      // A contract run resumes by itself: its checkpoints stay in contract/ between attempts.
+      command =
+          java.command(ContractJobMain.class.getName(), List.of(jobContract.id(), dir.toString()));
     }
     Map<String, String> env = new HashMap<>();
     env.put("OPT_OUT_TRACKING", "true");
     token.ifPresent(t -> env.put("HF_TOKEN", t.value()));
     Path log = dir.resolve("train.log");
-    return launcher.start(java.command(trainMain, args), env, dir, log, log);
+    return launcher.start(command, env, dir, log, log);
   }
 
   private Path newJobDir(String name, Instant now) throws IOException {

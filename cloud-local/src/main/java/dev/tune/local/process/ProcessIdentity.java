@@ -2,6 +2,7 @@ package dev.tune.local.process;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +37,8 @@ public record ProcessIdentity(long pid, Instant startedAt) {
   }
 
   /**
-   * Asks the process to stop (SIGTERM), waits up to {@code grace} and then kills it.
+   * Asks the process to stop (SIGTERM), waits up to {@code grace} and then kills it and its
+   * children.
    *
    * @return whether it had to be killed
    */
@@ -50,7 +52,10 @@ public record ProcessIdentity(long pid, Instant startedAt) {
     if (awaitExit(process, grace)) {
       return false;
     }
+    // A contract job's or endpoint's process runs the entrypoint as its child; it goes too.
+    List<ProcessHandle> children = process.descendants().toList();
     process.destroyForcibly();
+    children.forEach(ProcessHandle::destroyForcibly);
     awaitExit(process, Duration.ofSeconds(10));
     return true;
   }

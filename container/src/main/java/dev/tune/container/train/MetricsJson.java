@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tune.core.JobRef;
+import dev.tune.trainer.report.Sample;
 import dev.tune.trainer.train.TrainResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +23,7 @@ import java.util.TreeMap;
  * <pre>
  * {"job": "local:my-job",
  *  "final": {"train_loss": 1.9, "eval_loss": 2.0, "global_step": 200, "train_runtime": ..., ...},
- *  "stopped_early": false,
+ *  "stopped_early": false, "stopped_by_early_stopping": false,
  *  "samples": [{"prompt": "...", "before": "...", "after": "..."}]}
  * </pre>
  */
@@ -41,6 +42,7 @@ final class MetricsJson {
     metrics.forEach(finals::put);
     finals.put("global_step", result.globalStep());
     root.put("stopped_early", result.stoppedEarly());
+    root.put("stopped_by_early_stopping", result.stoppedByEarlyStopping());
     ArrayNode list = root.putArray("samples");
     for (Sample s : samples) {
       list.addObject().put("prompt", s.prompt()).put("before", s.before()).put("after", s.after());

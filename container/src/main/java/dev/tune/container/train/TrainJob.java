@@ -14,6 +14,7 @@ import dev.tune.trainer.data.DataReport;
 import dev.tune.trainer.data.ExampleIterator;
 import dev.tune.trainer.data.ExampleStream;
 import dev.tune.trainer.data.TokenizedExample;
+import dev.tune.trainer.report.Sample;
 import dev.tune.trainer.tokenizer.ModelTokenizer;
 import dev.tune.trainer.train.TrainResult;
 import dev.tune.trainer.train.TrainingExample;
@@ -120,13 +121,8 @@ final class TrainJob {
             + "; eval files "
             + evalFiles);
 
-    if (spec.data().packing()) {
-      log(
-          "WARNING: data.packing is on, and the trainer takes no per-sample positions yet: samples"
-              + " packed into one row attend to each other.");
-    }
-    List<TrainingExample> train;
-    List<TrainingExample> eval;
+    Examples train;
+    Examples eval;
     List<SamplePrompt> prompts;
     try (ModelTokenizer tokenizer = ModelTokenizer.load(baseDir)) {
       DataPipeline data =
@@ -135,26 +131,35 @@ final class TrainJob {
       eval = examples(data.eval(), "evaluation");
       prompts = SamplePrompt.choose(spec, tokenizer, data.eval());
     }
-    if (train.isEmpty()) {
+    if (train.list().isEmpty()) {
       throw new BadInputException(
           "No training example is left after reading " + trainFiles + ".",
           "Check data.max_seq_length, data.drop_long_rows and the rows' fields.");
     }
-    List<String> before = SampleAnswers.of(baseDir, Optional.empty(), prompts);
+    try (RunReporting reporting = RunReporting.start(outputs, spec)) {
+      return trainAndExport(spec, outputs, events, reporting, baseDir, train, eval, prompts);
+    }
+  }
 
+  private boolean trainAndExport(
+      TrainSpec spec,
+      JobOutputs outputs,
+      JobEvents events,
+      RunReporting reporting,
+      Path baseDir,
+      Examples train,
+      Examples eval,
+      List<SamplePrompt> prompts) {
+    List<String> before = SampleAnswers.of(baseDir, Optional.empty(), prompts);
     events.state(State.TRAINING);
-    ProgressListener extra = RunReporting.listener(outputs, spec);
     TrainingRun run =
         TrainingRun.builder(spec, layout.job())
             .baseModelDir(baseDir)
             .outputDir(outputs.checkpointDir())
-            .trainExamples(train)
-            .evalExamples(eval)
-            .listener(
-                e -> {
-                  events.onEvent(e);
-                  extra.onEvent(e);
-                })
+            .trainExamples(train.list())
+            .evalExamples(eval.list())
+            .listener(events)
+            .trainingListener(reporting.listener())
             .logSink(this::log)
             .build();
     TrainResult result = runStoppable(run);
@@ -186,7 +191,7 @@ final class TrainJob {
       samples.add(new Sample(prompts.get(i).text(), before.get(i), after.get(i)));
     }
     MetricsJson.write(outputs.metricsFile(), MetricsJson.of(layout.job(), result, samples));
-    RunReporting.finish(outputs, spec, result, samples);
+    reporting.finish(result, samples, train.report(), eval.report());
     uploadRemoteDirs(events);
     return true;
   }
@@ -218,16 +223,18 @@ final class TrainJob {
     }
   }
 
-  /** Every example of {@code stream}, read once; the trainer shuffles them per epoch. */
-  private List<TrainingExample> examples(ExampleStream stream, String what) {
+  /** The examples of one data set, read once (the trainer shuffles them per epoch). */
+  private record Examples(List<TrainingExample> list, DataReport report) {}
+
+  private Examples examples(ExampleStream stream, String what) {
     List<TrainingExample> examples = new ArrayList<>();
     if (!stream.isPresent()) {
-      return examples;
+      return new Examples(examples, stream.check());
     }
     try (ExampleIterator it = stream.iterator()) {
       while (it.hasNext()) {
         TokenizedExample e = it.next();
-        examples.add(new TrainingExample(e.inputIds(), e.labels()));
+        examples.add(TrainingExample.of(e));
       }
       DataReport report = it.report();
       log(
@@ -242,8 +249,8 @@ final class TrainJob {
               + (report.skippedBadRows() > 0 ? ", " + report.skippedBadRows() + " bad rows" : "")
               + (report.truncated() > 0 ? ", " + report.truncated() + " truncated" : "")
               + (report.droppedTooLong() > 0 ? ", " + report.droppedTooLong() + " too long" : ""));
+      return new Examples(examples, report);
     }
-    return examples;
   }
 
   private TrainSpec withToken(TrainSpec spec) {

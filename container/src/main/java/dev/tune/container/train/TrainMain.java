@@ -97,20 +97,17 @@ public final class TrainMain {
       if (name.equals("--resume")) {
         continue;
       }
-      String value;
       int eq = name.indexOf('=');
-      if (eq > 0) {
-        value = name.substring(eq + 1);
-        name = name.substring(0, eq);
-      } else if (VALUED.contains(name) && i + 1 < args.length) {
-        value = args[++i];
-      } else if (VALUED.contains(name)) {
-        throw new BadInputException(name + " needs a value.", USAGE);
-      } else {
-        throw new BadInputException("Unknown option " + name + ".", USAGE);
-      }
+      String value = eq > 0 ? name.substring(eq + 1) : null;
+      name = eq > 0 ? name.substring(0, eq) : name;
       if (!VALUED.contains(name)) {
         throw new BadInputException("Unknown option " + name + ".", USAGE);
+      }
+      if (value == null) {
+        if (i + 1 >= args.length) {
+          throw new BadInputException(name + " needs a value.", USAGE);
+        }
+        value = args[++i];
       }
       options.put(name, value);
     }

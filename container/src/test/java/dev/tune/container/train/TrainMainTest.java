@@ -94,6 +94,12 @@ class TrainMainTest {
       assertThat(text).isNotNull();
     }
 
+    assertThat(Files.readString(output.resolve("report.html")))
+        .contains("tiny-tuned", "Name colour");
+    try (var logs = Files.list(output.resolve("logs"))) {
+      assertThat(logs.map(p -> p.getFileName().toString()))
+          .anyMatch(n -> n.startsWith("events.out.tfevents."));
+    }
     JsonNode metrics = JSON.readTree(output.resolve("metrics.json").toFile());
     assertThat(metrics.get("final").get("global_step").asInt()).isEqualTo(2);
     assertThat(metrics.get("final").get("train_loss").asDouble()).isPositive();

@@ -91,6 +91,19 @@ public interface ProviderClient extends AutoCloseable {
   /** Generates one prediction per prompt, in order. */
   List<Prediction> predict(EndpointRef endpoint, List<Prompt> prompts);
 
+  /**
+   * Generates text for one prompt, handing the text to {@code chunks} piece by piece as the
+   * endpoint produces it. Providers whose endpoints cannot stream leave the default, which hands
+   * over the whole answer at once.
+   *
+   * @return the whole prediction
+   */
+  default Prediction predictStream(EndpointRef endpoint, Prompt prompt, Consumer<String> chunks) {
+    Prediction whole = predict(endpoint, List.of(prompt)).get(0);
+    chunks.accept(whole.text());
+    return whole;
+  }
+
   /** How often to poll describe while waiting; remote services want it slow, local fast. */
   default Duration pollInterval() {
     return Duration.ofSeconds(10);

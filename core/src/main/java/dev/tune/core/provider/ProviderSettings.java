@@ -44,6 +44,11 @@ public record ProviderSettings(
     return new ProviderSettings(name, local, sagemaker, vertex);
   }
 
+  /** The same settings with the {@code local} block replaced by {@code value}. */
+  public ProviderSettings withLocal(LocalSettings value) {
+    return new ProviderSettings(name, value, sagemaker, vertex);
+  }
+
   /** The training machine of the chosen provider; the provider's default if it has no block. */
   public MachineSpec trainMachine() {
     return switch (name) {

@@ -1,8 +1,11 @@
 package dev.tune.core.storage;
 
+import dev.tune.core.artifact.ArtifactUri;
+import dev.tune.core.error.NotFoundException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * Which files of a location a fetch takes: those matching an allow pattern (all, when there are
@@ -41,6 +44,33 @@ public final class FileSelection {
       return matched.stream().filter(p -> !isOtherWeightFormat(p)).toList();
     }
     return matched;
+  }
+
+  /**
+   * {@link #select}, for a fetch of {@code location} whose files are {@code candidates}: taking
+   * none of them is a mistake in the patterns, and the message shows some of what there is.
+   *
+   * @throws NotFoundException if no candidate is selected
+   */
+  public List<String> selectFrom(ArtifactUri location, Collection<String> candidates) {
+    List<String> selected = select(candidates);
+    if (selected.isEmpty()) {
+      throw new NotFoundException(
+          "None of the "
+              + candidates.size()
+              + " files below "
+              + location
+              + " matches allow "
+              + allow
+              + " and ignore "
+              + ignore
+              + "; there are "
+              + candidates.stream().limit(10).collect(Collectors.joining(", "))
+              + (candidates.size() > 10 ? ", ..." : "")
+              + ".",
+          "Change the file patterns.");
+    }
+    return selected;
   }
 
   private boolean matchesPatterns(String path) {

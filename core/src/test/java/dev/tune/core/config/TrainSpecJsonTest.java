@@ -22,20 +22,8 @@ class TrainSpecJsonTest {
 
   /** Every key of the train sections set to a value other than its default. */
   private static final String EVERY_KEY =
-      """
-      model:
-        base: s3://models-bucket/llama-3.2-1b
-        token: hf_literal_token
-      quantization:
-        load_in_4bit: true
-        bnb_4bit_quant_type: nf4
-        bnb_4bit_use_double_quant: false
-        bnb_4bit_compute_dtype: float16
-      lora:
-        r: 16
-        alpha: 32
-        dropout: 0.1
-        target_modules: [q_proj, k_proj, v_proj, o_proj]
+      EveryKeyYaml.MODEL_QUANTIZATION_LORA
+          + """
       data:
         train: gs://data-bucket/train.jsonl
         format: text
@@ -48,29 +36,9 @@ class TrainSpecJsonTest {
         drop_long_rows: true
         skip_bad_rows: true
         completion_only_loss: false
-      training:
-        learning_rate: 2e-4
-        num_train_epochs: 2.5
-        max_steps: 300
-        per_device_train_batch_size: 4
-        per_device_eval_batch_size: 2
-        gradient_accumulation_steps: 4
-        warmup_steps: 10
-        warmup_ratio: 0.03
-        lr_scheduler_type: cosine
-        optim: paged_adamw_8bit
-        weight_decay: 0.01
-        adam_beta1: 0.8
-        adam_beta2: 0.95
-        adam_epsilon: 1.0e-6
-        max_grad_norm: 0.3
-        bf16: true
-        fp16: false
-        gradient_checkpointing: true
-        seed: 1234
-        logging_steps: 10
-        save_steps: 100
-        eval_steps: 50
+      """
+          + EveryKeyYaml.TRAINING
+          + """
       output:
         name: llama-support
         dir: s3://models-bucket/out

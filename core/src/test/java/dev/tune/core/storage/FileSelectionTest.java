@@ -3,6 +3,8 @@ package dev.tune.core.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tune.core.artifact.ArtifactUri;
+import dev.tune.core.error.NotFoundException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -105,5 +107,20 @@ class FileSelectionTest {
             "tokenizer.json",
             "tokenizer_config.json",
             "special_tokens_map.json");
+  }
+
+  @Test
+  void selectingNothingFromALocationIsNotFoundShowingWhatThereIs() {
+    FileSelection onlyGguf = new FileSelection(List.of("*.gguf"), List.of("README*"), true);
+
+    assertThatThrownBy(
+            () -> onlyGguf.selectFrom(ArtifactUri.parse("s3://models/tiny/"), MODEL_REPO))
+        .isInstanceOf(NotFoundException.class)
+        .hasMessageContaining("None of the 17 files below s3://models/tiny/")
+        .hasMessageContaining("allow [*.gguf] and ignore [README*]")
+        .hasMessageContaining(".gitattributes, README.md, config.json")
+        .hasMessageEndingWith(", ....");
+    assertThat(FileSelection.all().selectFrom(ArtifactUri.parse("s3://models/tiny/"), List.of("a")))
+        .containsExactly("a");
   }
 }

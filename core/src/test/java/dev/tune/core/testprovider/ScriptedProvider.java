@@ -14,6 +14,7 @@ import dev.tune.core.job.JobDescription;
 import dev.tune.core.job.JobState;
 import dev.tune.core.job.LogLine;
 import dev.tune.core.model.ModelDescription;
+import dev.tune.core.model.ModelMetrics;
 import dev.tune.core.model.RegisterSpec;
 import dev.tune.core.provider.MachineSpec;
 import dev.tune.core.provider.Provider;
@@ -46,6 +47,10 @@ public final class ScriptedProvider implements Provider {
       List.of(EndpointState.CREATING, EndpointState.IN_SERVICE);
   private String failureMessage = "CUDA out of memory";
   private boolean dropOnePrediction;
+  private List<String> logLines = List.of("step 1 loss 2.5", "step 2 loss 2.1");
+  private RuntimeException registerFailure;
+  private RuntimeException deployFailure;
+  private ModelMetrics modelMetrics;
   private Client lastClient;
 
   public ScriptedProvider scriptJob(JobState... states) {
@@ -65,6 +70,30 @@ public final class ScriptedProvider implements Provider {
 
   public ScriptedProvider dropOnePrediction() {
     dropOnePrediction = true;
+    return this;
+  }
+
+  /** The lines every job's log holds. */
+  public ScriptedProvider logLines(String... lines) {
+    logLines = List.of(lines);
+    return this;
+  }
+
+  /** Makes registerModel throw {@code failure}. */
+  public ScriptedProvider failRegister(RuntimeException failure) {
+    registerFailure = failure;
+    return this;
+  }
+
+  /** Makes createEndpoint throw {@code failure}. */
+  public ScriptedProvider failDeploy(RuntimeException failure) {
+    deployFailure = failure;
+    return this;
+  }
+
+  /** The metadata every registered model gets, as a registry that keeps metrics.json would. */
+  public ScriptedProvider modelMetrics(ModelMetrics metrics) {
+    modelMetrics = metrics;
     return this;
   }
 
@@ -166,8 +195,7 @@ public final class ScriptedProvider implements Provider {
     @Override
     public void streamLogs(JobRef job, boolean follow, Consumer<LogLine> sink) {
       jobStates(job);
-      sink.accept(new LogLine(Instant.EPOCH, "step 1 loss 2.5"));
-      sink.accept(new LogLine(Instant.EPOCH, "step 2 loss 2.1"));
+      logLines.forEach(line -> sink.accept(new LogLine(Instant.EPOCH, line)));
     }
 
     @Override
@@ -183,8 +211,14 @@ public final class ScriptedProvider implements Provider {
 
     @Override
     public ModelRef registerModel(RegisterSpec spec) {
+      if (registerFailure != null) {
+        throw registerFailure;
+      }
       ModelRef ref = new ModelRef(NAME, spec.name() + "@" + (models.size() + 1));
-      models.put(ref, new ModelDescription(ref, spec.name(), spec.artifact(), Instant.EPOCH));
+      ModelDescription d =
+          new ModelDescription(ref, spec.name(), spec.artifact(), Instant.EPOCH)
+              .withVersion(String.valueOf(models.size() + 1));
+      models.put(ref, modelMetrics == null ? d : d.withMetrics(modelMetrics));
       return ref;
     }
 
@@ -212,6 +246,9 @@ public final class ScriptedProvider implements Provider {
     @Override
     public EndpointRef createEndpoint(DeploySpec spec) {
       describeModel(spec.model());
+      if (deployFailure != null) {
+        throw deployFailure;
+      }
       EndpointRef ref = new EndpointRef(NAME, spec.endpointName());
       endpoints.put(ref, new ArrayDeque<>(endpointScript));
       return ref;

@@ -79,16 +79,16 @@ final class ActivationModel {
   }
 
   /**
-   * What a layer's backward adds on top of its forward at its peak: three tensors of the widest
-   * intermediate alive at once (in attention: the probabilities' gradient, softmax's backward
-   * output, and the scaled scores' gradient before the first is freed; in the MLP its inner width)
-   * and the gradient flowing through the residual stream.
+   * What a layer's backward adds on top of its forward at its peak: two tensors of the widest
+   * intermediate alive at once (in attention a gradient of the scores and the next one computed
+   * from it, autograd freeing each as soon as it is consumed; in the MLP its inner width), the
+   * gradient flowing in from the layer above and the one it returns for its input.
    */
   long layerBackward() {
     ModelConfig config = shapes.config();
     long scores = (long) run.batchSize() * config.numAttentionHeads() * run.seqLen() * run.seqLen();
     long widest = Math.max(scores, t * shapes.intermediate());
-    return 3 * widest * F32 + 2 * t * shapes.hidden() * F32;
+    return 2 * widest * F32 + 2 * t * shapes.hidden() * F32;
   }
 
   /**

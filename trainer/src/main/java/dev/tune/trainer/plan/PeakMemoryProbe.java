@@ -31,23 +31,29 @@ import java.util.regex.Pattern;
 
 /**
  * Measures the native memory a CPU training run really allocates, to hold {@link QloraMemoryModel}
- * to account. Runs in a process of its own (Linux only: it reads {@code /proc/self/status}):
+ * to account. Runs in a process of its own (Linux only: it reads {@code /proc/self/statm}) and adds
+ * up:
  *
  * <ol>
  *   <li>what the prepared model holds: the bytes of every live NDArray (NF4 codes and constants,
  *       float32 embeddings and norms, the head, LoRA weights);
- *   <li>how far the resident memory rises above that during two optimizer steps (activations,
- *       gradients, optimizer moments, workspaces): the kernel's high-water mark ({@code VmHWM}),
- *       reset after loading, minus the resident size before the first step.
+ *   <li>what the run keeps from step to step: the optimizer's moments (live NDArrays at the end)
+ *       and one gradient per trainable parameter;
+ *   <li>the step's transient peak: how far the anonymous resident memory rises during the second
+ *       optimizer step above its lowest point in that step (activations, backward temporaries,
+ *       workspaces), sampled every millisecond.
  * </ol>
  *
- * The child fixes glibc's mmap threshold, so that freed blocks go back to the kernel at once and
- * the high-water mark follows what is live, and pre-touches a fixed Java heap, so that heap growth
- * does not count.
+ * Measuring the transient within the second step, rather than from before the first, leaves out
+ * what the process grows once and keeps (the JIT's code and the classes the trainer loads,
+ * libtorch's first-use allocations), about 15 to 55 MB that varies from run to run; leaving
+ * file-backed pages out ignores the kernel mapping and evicting libtorch's code and the JDK's
+ * module image, which moved a resident-size peak by up to 50 MB. The child fixes glibc's mmap
+ * threshold, so that freed blocks go back to the kernel at once and the resident size follows what
+ * is live, and pre-touches a fixed Java heap, so that heap growth does not count.
  */
 public final class PeakMemoryProbe {
 
-  private static final Pattern FIELD = Pattern.compile("(VmRSS|VmHWM):\\s+(\\d+) kB");
   private static final Pattern RESULT =
       Pattern.compile("probe model_bytes=(\\d+) step_rise_bytes=(\\d+)");
 
@@ -55,7 +61,8 @@ public final class PeakMemoryProbe {
    * What a run allocated.
    *
    * @param modelBytes the prepared model's arrays
-   * @param stepRiseBytes the peak rise of two training steps above the prepared model
+   * @param stepRiseBytes what a training step adds at its peak above the prepared model: kept
+   *     gradients and moments, and the step's transient peak
    */
   public record Measured(long modelBytes, long stepRiseBytes) {
     public long peakBytes() {
@@ -151,10 +158,9 @@ public final class PeakMemoryProbe {
                 .gradientCheckpointing(checkpointing)
                 .optim(Optimizer.valueOf(optim.name()))
                 .build();
-        long[] peak = new long[1];
+        long[] steadyAndTransient = new long[2];
         System.gc();
-        long before = read("VmRSS");
-        Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        AnonymousMemorySampler sampler = AnonymousMemorySampler.start();
         QloraTrainer.builder(model, arguments)
             .outputDir(output)
             .logSink(line -> {})
@@ -162,8 +168,13 @@ public final class PeakMemoryProbe {
                 new TrainingListener() {
                   @Override
                   public void onStepEnd(int step, int totalSteps) {
-                    if (step == totalSteps) {
-                      peak[0] = read("VmHWM");
+                    if (step == totalSteps - 1) {
+                      sampler.restart();
+                    } else if (step == totalSteps) {
+                      sampler.stop();
+                      steadyAndTransient[0] =
+                          liveBytes(manager) + gradientBytes(model) - modelBytes;
+                      steadyAndTransient[1] = sampler.highest() - sampler.lowest();
                     }
                   }
                 })
@@ -173,7 +184,7 @@ public final class PeakMemoryProbe {
             Locale.ROOT,
             "probe model_bytes=%d step_rise_bytes=%d%n",
             modelBytes,
-            (peak[0] - before) * 1024);
+            steadyAndTransient[0] + steadyAndTransient[1]);
       }
     } finally {
       deleteTree(output);
@@ -196,6 +207,15 @@ public final class PeakMemoryProbe {
     return bytes;
   }
 
+  /** One float32 gradient per trainable parameter, kept (zeroed) between steps. */
+  private static long gradientBytes(QloraModel model) {
+    long bytes = 0;
+    for (var p : model.trainableParameters()) {
+      bytes += p.array().getShape().size() * p.array().getDataType().getNumOfBytes();
+    }
+    return bytes;
+  }
+
   private static List<TrainingExample> examples(int count, int seq, int vocab) {
     Random random = new Random(5);
     List<TrainingExample> out = new ArrayList<>();
@@ -209,17 +229,77 @@ public final class PeakMemoryProbe {
     return out;
   }
 
-  private static long read(String field) {
-    try {
-      Matcher m = FIELD.matcher(Files.readString(Path.of("/proc/self/status")));
-      while (m.find()) {
-        if (m.group(1).equals(field)) {
-          return Long.parseLong(m.group(2));
+  /**
+   * Follows the process's anonymous resident memory ({@code /proc/self/statm}: resident minus
+   * file-backed pages) every millisecond. File-backed pages are left out because the kernel maps
+   * and evicts them (libtorch's code, the JDK's module image) for reasons of its own, which would
+   * move a resident-size peak by tens of MB from run to run.
+   */
+  private static final class AnonymousMemorySampler implements Runnable {
+    private static final long PAGE = 4096;
+    private final Thread thread = new Thread(this, "anonymous-memory-sampler");
+    private volatile boolean running = true;
+    private long lowest;
+    private long highest;
+
+    static AnonymousMemorySampler start() {
+      AnonymousMemorySampler sampler = new AnonymousMemorySampler();
+      sampler.restart();
+      sampler.thread.setDaemon(true);
+      sampler.thread.start();
+      return sampler;
+    }
+
+    @Override
+    public void run() {
+      while (running) {
+        sample();
+        try {
+          Thread.sleep(1);
+        } catch (InterruptedException e) {
+          return;
         }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
-    throw new IllegalStateException("no " + field + " in /proc/self/status");
+
+    /** Forgets what was sampled so far: the range starts from now. */
+    synchronized void restart() {
+      lowest = anonymousBytes();
+      highest = lowest;
+    }
+
+    private synchronized void sample() {
+      long now = anonymousBytes();
+      lowest = Math.min(lowest, now);
+      highest = Math.max(highest, now);
+    }
+
+    /** Stops sampling, taking a last sample now. */
+    void stop() {
+      running = false;
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      sample();
+    }
+
+    synchronized long lowest() {
+      return lowest;
+    }
+
+    synchronized long highest() {
+      return highest;
+    }
+
+    private static long anonymousBytes() {
+      try {
+        String[] fields = Files.readString(Path.of("/proc/self/statm")).trim().split(" ");
+        return (Long.parseLong(fields[1]) - Long.parseLong(fields[2])) * PAGE;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
   }
 }

@@ -84,8 +84,10 @@ public final class QloraMemoryModel {
     long layerPeak = Math.max(activations.layerBackward(), activations.dequantizeTransient());
     if (run.gradientCheckpointing()) {
       layerSaved = activations.layerInput();
-      // recomputed forward, its backward, and the upstream and input gradients
-      layerWorking = activations.layerForward() + layerPeak + 2 * top;
+      // The recomputation runs in a scope of its own: one layer's forward, held until its
+      // backward is done, plus that backward's peak (which counts the upstream and input
+      // gradients). Nothing of the first, unrecorded pass survives but the layer inputs.
+      layerWorking = activations.layerForward() + layerPeak;
       headSaved = 0;
       headWorking = activations.headForward() + activations.headBackward() + top;
     } else {

@@ -49,6 +49,7 @@ public final class TrainingRun {
   private final Iterable<TrainingExample> train;
   private final Iterable<TrainingExample> eval;
   private final ProgressListener listener;
+  private final TrainingListener trainingListener;
   private final Consumer<String> logSink;
   private final Device device;
   private final Optional<ModelPlacement> placement;
@@ -65,6 +66,7 @@ public final class TrainingRun {
     this.train = Objects.requireNonNull(b.train, "trainExamples are required");
     this.eval = b.eval;
     this.listener = b.listener;
+    this.trainingListener = b.trainingListener;
     this.logSink = b.logSink;
     this.placement = Optional.ofNullable(b.placement);
     this.device =
@@ -103,9 +105,20 @@ public final class TrainingRun {
               .listener(
                   new TrainingListener() {
                     @Override
+                    public void onStepEnd(int step, int totalSteps) {
+                      trainingListener.onStepEnd(step, totalSteps);
+                    }
+
+                    @Override
                     public void onLog(TrainingLog log) {
                       listener.onEvent(
                           new MetricsReported(Instant.now(), job, log.step(), log.metrics()));
+                      trainingListener.onLog(log);
+                    }
+
+                    @Override
+                    public void onCheckpoint(int step, Path dir) {
+                      trainingListener.onCheckpoint(step, dir);
                     }
                   });
       saveTotalLimit.ifPresent(builder::saveTotalLimit);
@@ -155,6 +168,7 @@ public final class TrainingRun {
     private Iterable<TrainingExample> train;
     private Iterable<TrainingExample> eval = List.of();
     private ProgressListener listener = ProgressListener.none();
+    private TrainingListener trainingListener = TrainingListener.none();
     private Consumer<String> logSink = System.out::println;
     private Device device;
     private ModelPlacement placement;
@@ -191,6 +205,15 @@ public final class TrainingRun {
 
     public Builder listener(ProgressListener value) {
       this.listener = Objects.requireNonNull(value, "listener");
+      return this;
+    }
+
+    /**
+     * Hears the trainer itself (log entries with their kind, steps, checkpoints), e.g. a
+     * TensorBoard writer; nothing by default.
+     */
+    public Builder trainingListener(TrainingListener value) {
+      this.trainingListener = Objects.requireNonNull(value, "trainingListener");
       return this;
     }
 

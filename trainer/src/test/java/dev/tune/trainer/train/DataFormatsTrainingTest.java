@@ -2,27 +2,18 @@ package dev.tune.trainer.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tune.core.JobRef;
 import dev.tune.core.artifact.FileUri;
-import dev.tune.core.train.BaseModel;
 import dev.tune.core.train.DataSpec;
-import dev.tune.core.train.LoraSpec;
-import dev.tune.core.train.OutputSpec;
 import dev.tune.core.train.TrainSpec;
-import dev.tune.core.train.TrainingArguments;
 import dev.tune.trainer.data.DataPipeline;
 import dev.tune.trainer.data.Schema;
-import dev.tune.trainer.tokenizer.ModelTokenizer;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
@@ -45,8 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(SingleThreadedTorch.class)
 class DataFormatsTrainingTest {
-
-  private static final int STEPS = 12;
 
   @TempDir Path dir;
 
@@ -89,14 +78,10 @@ class DataFormatsTrainingTest {
     run.assertEvalLossFalls();
   }
 
-  /** What a run gave: the schema, the base model's eval loss and each evaluation's. */
-  private record Run(Schema schema, double before, List<Double> evals) {
+  /** What a run gave: the schema it read and the eval losses. */
+  private record Run(Schema schema, QuickstartRun.Losses losses) {
     void assertEvalLossFalls() {
-      System.out.printf("%s: eval loss %.4f -> %s%n", schema, before, evals);
-      assertThat(evals).hasSize(2);
-      assertThat(before).isGreaterThan(evals.get(0));
-      assertThat(evals.get(0)).isGreaterThan(evals.get(1));
-      assertThat(evals.get(1)).isLessThan(before * 0.7);
+      losses.assertFalling(schema.toString());
     }
   }
 
@@ -105,71 +90,15 @@ class DataFormatsTrainingTest {
   }
 
   /**
-   * Trains {@value #STEPS} steps on the quickstart model, evaluating halfway and at the end; the
-   * held-out rows are {@code evalFile}'s or, without one, {@code data}'s {@code eval_split}.
+   * Trains a {@link QuickstartRun} on {@code data}; the held-out rows are {@code evalFile}'s or,
+   * without one, {@code data}'s {@code eval_split}.
    */
   private Run train(DataSpec.Builder data, Path trainFile, Optional<Path> evalFile) {
-    DataSpec spec = data.build();
-    TrainSpec trainSpec =
-        TrainSpec.builder()
-            .model(BaseModel.of(FileUri.of(QuickstartAssets.model())))
-            .data(spec)
-            .output(OutputSpec.named("formats"))
-            .lora(new LoraSpec(8, 16, 0.0, List.of(LoraSpec.ALL_LINEAR)))
-            .training(
-                TrainingArguments.builder()
-                    .maxSteps(STEPS)
-                    .perDeviceTrainBatchSize(8)
-                    .learningRate(3e-3)
-                    .warmupSteps(2)
-                    .loggingSteps(STEPS / 2)
-                    .evalSteps(STEPS / 2)
-                    .saveSteps(1000)
-                    .seed(7)
-                    .build())
-            .build();
-    List<TrainingExample> train;
-    List<TrainingExample> eval;
-    Schema schema;
-    try (ModelTokenizer tokenizer = ModelTokenizer.load(QuickstartAssets.model())) {
-      DataPipeline pipeline =
-          DataPipeline.open(spec, List.of(trainFile), evalFile.stream().toList(), tokenizer, 7);
-      schema = pipeline.schema();
-      train = QuickstartAssets.examples(pipeline.train());
-      eval = QuickstartAssets.examples(pipeline.eval());
-    }
-    assertThat(eval).hasSizeBetween(8, 10);
-    double before = baseEvalLoss(trainSpec, eval);
-    TrainResult result =
-        TrainingRun.builder(trainSpec, new JobRef("local", "formats"))
-            .baseModelDir(QuickstartAssets.model())
-            .outputDir(dir.resolve("out"))
-            .trainExamples(train)
-            .evalExamples(eval)
-            .device(Device.cpu())
-            .logSink(line -> {})
-            .build()
-            .run();
-    List<Double> evals =
-        result.logHistory().stream()
-            .filter(l -> l.kind() == TrainingLog.Kind.EVAL)
-            .map(l -> l.get("eval_loss"))
-            .toList();
-    return new Run(schema, before, evals);
-  }
-
-  /** The loss of the base model (LoRA B starts at zero, so the adapters change nothing yet). */
-  private double baseEvalLoss(TrainSpec spec, List<TrainingExample> eval) {
-    try (NDManager manager = NDManager.newBaseManager(Device.cpu());
-        QloraModel model =
-            new QloraModelPreparer(spec.quantization(), spec.lora(), ComputePrecision.float32(), 7)
-                .prepare(QuickstartAssets.model(), "quickstart", manager)) {
-      return QloraTrainer.builder(model, spec.training())
-          .outputDir(dir.resolve("base"))
-          .build()
-          .evaluate(eval)
-          .loss();
-    }
+    TrainSpec spec = QuickstartRun.spec(data.build(), "formats", 8);
+    QuickstartRun.Examples examples =
+        QuickstartRun.examples(spec, trainFile, evalFile.stream().toList());
+    assertThat(examples.eval()).hasSizeBetween(8, 10);
+    return new Run(examples.schema(), QuickstartRun.train(spec, examples, dir));
   }
 
   private static final MessageType PAIR =

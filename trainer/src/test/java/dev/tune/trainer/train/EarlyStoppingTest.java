@@ -3,10 +3,8 @@ package dev.tune.trainer.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.ndarray.NDManager;
 import dev.tune.core.train.EarlyStopping;
 import dev.tune.core.train.EvalStrategy;
-import dev.tune.core.train.LoraSpec;
 import dev.tune.core.train.LrSchedulerType;
 import dev.tune.core.train.QuantizationSpec;
 import dev.tune.core.train.TrainingArguments;
@@ -18,16 +16,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.assertj.core.data.Offset;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(SingleThreadedTorch.class)
-class EarlyStoppingTest {
-
-  private static final LoraSpec LORA = new LoraSpec(8, 16, 0.0, List.of(LoraSpec.ALL_LINEAR));
+class EarlyStoppingTest extends ManagerPerTest {
 
   /** Four random sequences to memorise and four others that memorising them cannot help. */
   private static final List<TrainingExample> TRAIN = TrainFixtures.randomTexts(4, 11);
@@ -35,17 +29,6 @@ class EarlyStoppingTest {
   private static final List<TrainingExample> EVAL = TrainFixtures.randomTexts(4, 12);
 
   @TempDir Path dir;
-  private NDManager manager;
-
-  @BeforeEach
-  void open() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterEach
-  void close() {
-    manager.close();
-  }
 
   /** A run that overfits: few examples, a high constant rate, evaluation every step. */
   private static TrainingArguments.Builder overfitting() {
@@ -65,7 +48,8 @@ class EarlyStoppingTest {
   void anOverfittingRunStopsEarlyAndReturnsTheBestCheckpointsAdapter() throws IOException {
     Path out = dir.resolve("out");
     List<String> lines = new ArrayList<>();
-    try (QloraModel model = TrainFixtures.llama(manager, QuantizationSpec.qlora(), LORA, 7)) {
+    try (QloraModel model =
+        TrainFixtures.llama(manager, QuantizationSpec.qlora(), TrainFixtures.ALL_LINEAR, 7)) {
       QloraTrainer trainer =
           QloraTrainer.builder(
                   model, overfitting().earlyStopping(new EarlyStopping(2, 0.0)).build())
@@ -81,8 +65,7 @@ class EarlyStoppingTest {
       assertThat(result.stoppedEarly()).isFalse();
       assertThat(result.globalStep()).isLessThan(40);
       BestEvaluation best = result.bestEvaluation().orElseThrow();
-      List<TrainingLog> evals =
-          result.logHistory().stream().filter(l -> l.kind() == TrainingLog.Kind.EVAL).toList();
+      List<TrainingLog> evals = TrainFixtures.evaluations(result);
       double lowest = evals.stream().mapToDouble(l -> l.get("eval_loss")).min().orElseThrow();
       assertThat(best.loss()).isEqualTo(lowest);
       assertThat(evals.get(0).get("eval_loss")).isGreaterThan(best.loss());
@@ -127,29 +110,19 @@ class EarlyStoppingTest {
 
   private TrainResult earlyStopped(
       Path out, TrainingArguments args, int stopAt, Optional<Path> resume) {
-    try (QloraModel model = TrainFixtures.llama(manager, QuantizationSpec.qlora(), LORA, 7)) {
-      QloraTrainer[] self = new QloraTrainer[1];
-      self[0] =
-          QloraTrainer.builder(model, args)
-              .outputDir(out)
-              .logSink(l -> {})
-              .listener(
-                  new TrainingListener() {
-                    @Override
-                    public void onStepEnd(int step, int totalSteps) {
-                      if (step == stopAt) {
-                        self[0].requestStop();
-                      }
-                    }
-                  })
-              .build();
-      return self[0].train(TRAIN, EVAL, resume);
+    try (QloraModel model =
+        TrainFixtures.llama(manager, QuantizationSpec.qlora(), TrainFixtures.ALL_LINEAR, 7)) {
+      QloraTrainer trainer =
+          TrainFixtures.stoppingAfter(
+              stopAt, QloraTrainer.builder(model, args).outputDir(out).logSink(l -> {}));
+      return trainer.train(TRAIN, EVAL, resume);
     }
   }
 
   @Test
   void withoutEarlyStoppingTheSameRunTrainsToTheEndAndReportsItsBestEvaluation() {
-    try (QloraModel model = TrainFixtures.llama(manager, QuantizationSpec.qlora(), LORA, 7)) {
+    try (QloraModel model =
+        TrainFixtures.llama(manager, QuantizationSpec.qlora(), TrainFixtures.ALL_LINEAR, 7)) {
       TrainResult result =
           QloraTrainer.builder(model, overfitting().maxSteps(12).build())
               .outputDir(dir)
@@ -167,7 +140,8 @@ class EarlyStoppingTest {
 
   @Test
   void epochStrategyEvaluatesAtEachEpochsEnd() {
-    try (QloraModel model = TrainFixtures.llama(manager, QuantizationSpec.qlora(), LORA, 7)) {
+    try (QloraModel model =
+        TrainFixtures.llama(manager, QuantizationSpec.qlora(), TrainFixtures.ALL_LINEAR, 7)) {
       TrainResult result =
           QloraTrainer.builder(
                   model,
@@ -188,7 +162,8 @@ class EarlyStoppingTest {
 
   @Test
   void noStrategyNeverEvaluates() {
-    try (QloraModel model = TrainFixtures.llama(manager, QuantizationSpec.qlora(), LORA, 7)) {
+    try (QloraModel model =
+        TrainFixtures.llama(manager, QuantizationSpec.qlora(), TrainFixtures.ALL_LINEAR, 7)) {
       TrainResult result =
           QloraTrainer.builder(
                   model, overfitting().maxSteps(3).evalStrategy(EvalStrategy.NO).build())
@@ -204,7 +179,8 @@ class EarlyStoppingTest {
 
   @Test
   void earlyStoppingWithoutEvaluationDataSaysWhatToGive() {
-    try (QloraModel model = TrainFixtures.llama(manager, QuantizationSpec.qlora(), LORA, 7)) {
+    try (QloraModel model =
+        TrainFixtures.llama(manager, QuantizationSpec.qlora(), TrainFixtures.ALL_LINEAR, 7)) {
       QloraTrainer trainer =
           QloraTrainer.builder(model, overfitting().earlyStopping(new EarlyStopping(1, 0)).build())
               .outputDir(dir)
@@ -219,9 +195,6 @@ class EarlyStoppingTest {
   }
 
   private static List<Integer> evalSteps(TrainResult result) {
-    return result.logHistory().stream()
-        .filter(l -> l.kind() == TrainingLog.Kind.EVAL)
-        .map(TrainingLog::step)
-        .toList();
+    return TrainFixtures.evaluations(result).stream().map(TrainingLog::step).toList();
   }
 }

@@ -2,22 +2,15 @@ package dev.tune.trainer.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import dev.tune.core.train.QuantizationSpec;
 import dev.tune.core.train.TrainingArguments;
-import dev.tune.trainer.optim.Optimizer;
-import dev.tune.trainer.optim.TrainableParameter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.assertj.core.data.Offset;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,23 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
  * enough for the tiny model.
  */
 @ExtendWith(SingleThreadedTorch.class)
-class Float16TrainingTest {
+class Float16TrainingTest extends ManagerPerTest {
+
+  private static final PaddedBatch BATCH = PaddedBatch.of(TrainFixtures.randomTexts(4, 6), 2);
 
   private static final ComputePrecision HALF =
       new ComputePrecision(DataType.FLOAT16, DataType.FLOAT32, true, Optional.empty());
 
   @TempDir Path dir;
-  private NDManager manager;
-
-  @BeforeEach
-  void open() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterEach
-  void close() {
-    manager.close();
-  }
 
   private QloraModel model(ComputePrecision precision) {
     return new QloraModelPreparer(QuantizationSpec.qlora(), TrainFixtures.ALL_LINEAR, precision, 4)
@@ -53,24 +37,18 @@ class Float16TrainingTest {
 
   @Test
   void float16GradientsAgreeWithFloat32Ones() {
-    Map<String, float[]> full = new LinkedHashMap<>();
-    Map<String, float[]> half = new LinkedHashMap<>();
-    float fullLoss;
-    float halfLoss;
+    GradientPass full;
+    GradientPass half;
     try (QloraModel model = model(ComputePrecision.float32())) {
-      fullLoss = gradients(model, full);
+      full = pass(model);
     }
     try (QloraModel model = model(HALF)) {
-      halfLoss = gradients(model, half);
+      half = pass(model);
     }
-    float worst = 0;
-    float largest = 0;
-    for (String name : full.keySet()) {
-      for (int i = 0; i < full.get(name).length; i++) {
-        worst = Math.max(worst, Math.abs(full.get(name)[i] - half.get(name)[i]));
-        largest = Math.max(largest, Math.abs(full.get(name)[i]));
-      }
-    }
+    float fullLoss = full.lossSum() / BATCH.trainedTokens();
+    float halfLoss = half.lossSum() / BATCH.trainedTokens();
+    float worst = half.largestDifference(full);
+    float largest = full.largest();
     System.out.printf(
         "float16 vs float32: loss %.5f vs %.5f, max |grad diff| %.3e of max |grad| %.3e%n",
         halfLoss, fullLoss, worst, largest);
@@ -80,23 +58,9 @@ class Float16TrainingTest {
     assertThat(worst).isLessThan(largest * 2e-2f);
   }
 
-  private float gradients(QloraModel model, Map<String, float[]> out) {
+  private GradientPass pass(QloraModel model) {
     GradientCheckpointingTest.randomizeB(model, 9);
-    PaddedBatch batch = PaddedBatch.of(TrainFixtures.randomTexts(4, 6), 2);
-    List<TrainableParameter> params = model.trainableParameters();
-    TrainingGraph graph = new TrainingGraph(model.model(), false, new StepSeeds(1));
-    try (NDManager step = manager.newSubManager();
-        NDScope scope = new NDScope();
-        BatchUpload upload = new BatchUpload(List.of(batch), step)) {
-      scope.suppressNotUsedWarning();
-      NDArray multiplier = step.create(1f / batch.trainedTokens());
-      float loss = graph.forwardBackward(upload.device(0, step), multiplier, 0, 0).getFloat();
-      for (TrainableParameter p : params) {
-        out.put(p.name(), p.array().getGradient().toFloatArray());
-      }
-      Optimizer.zeroGrad(params);
-      return loss / batch.trainedTokens();
-    }
+    return GradientPass.of(model, BATCH, false, 1, manager);
   }
 
   @Test
@@ -121,22 +85,10 @@ class Float16TrainingTest {
     }
     Path out = dir.resolve("resumed");
     try (QloraModel model = model(HALF)) {
-      QloraTrainer[] self = new QloraTrainer[1];
-      self[0] =
-          QloraTrainer.builder(model, args)
-              .outputDir(out)
-              .logSink(l -> {})
-              .listener(
-                  new TrainingListener() {
-                    @Override
-                    public void onStepEnd(int step, int totalSteps) {
-                      if (step == 2) {
-                        self[0].requestStop();
-                      }
-                    }
-                  })
-              .build();
-      self[0].train(data, List.of(), Optional.empty());
+      QloraTrainer trainer =
+          TrainFixtures.stoppingAfter(
+              2, QloraTrainer.builder(model, args).outputDir(out).logSink(l -> {}));
+      trainer.train(data, List.of(), Optional.empty());
     }
     TrainerState saved = TrainerState.read(out.resolve("checkpoint-2"));
     assertThat(saved.lossScaler()).hasValueSatisfying(s -> assertThat(s.scale()).isEqualTo(65536f));

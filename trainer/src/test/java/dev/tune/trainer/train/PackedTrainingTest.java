@@ -2,24 +2,17 @@ package dev.tune.trainer.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import dev.tune.core.artifact.FileUri;
 import dev.tune.core.train.DataSpec;
-import dev.tune.core.train.LoraSpec;
 import dev.tune.core.train.QuantizationSpec;
 import dev.tune.trainer.data.DataPipeline;
 import dev.tune.trainer.data.TokenizedExample;
-import dev.tune.trainer.optim.Optimizer;
-import dev.tune.trainer.optim.TrainableParameter;
 import dev.tune.trainer.tokenizer.ModelTokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,9 +42,9 @@ class PackedTrainingTest {
   @BeforeAll
   void load() {
     manager = NDManager.newBaseManager();
-    LoraSpec lora = new LoraSpec(8, 16, 0.0, List.of(LoraSpec.ALL_LINEAR));
     model =
-        new QloraModelPreparer(QuantizationSpec.qlora(), lora, ComputePrecision.float32(), 3)
+        new QloraModelPreparer(
+                QuantizationSpec.qlora(), TrainFixtures.ALL_LINEAR, ComputePrecision.float32(), 3)
             .prepare(QuickstartAssets.model(), "quickstart", manager);
     // LoRA B starts at zero, where A gets no gradient; random B makes the comparison cover A too
     GradientCheckpointingTest.randomizeB(model, 11);
@@ -115,21 +108,19 @@ class PackedTrainingTest {
   @ParameterizedTest(name = "gradient checkpointing {0}")
   @ValueSource(booleans = {false, true})
   void aPackedBatchTrainsAsItsSamplesDoUnpacked(boolean checkpointing) {
-    Map<String, float[]> packedGradients = new LinkedHashMap<>();
-    float packedLoss = lossAndGradients(packed, checkpointing, packedGradients);
-    Map<String, float[]> sampleGradients = new LinkedHashMap<>();
-    float samplesLoss = lossAndGradients(samples, checkpointing, sampleGradients);
+    GradientPass packedPass = pass(packed, checkpointing);
+    GradientPass samplesPass = pass(samples, checkpointing);
 
     System.out.printf(
         "packed loss sum %.5f, unpacked %.5f, max |grad diff| %.3e of max |grad| %.3e%n",
-        packedLoss,
-        samplesLoss,
-        largestDifference(packedGradients, sampleGradients),
-        largest(sampleGradients));
-    assertThat(packedLoss).isCloseTo(samplesLoss, Percentage.withPercentage(1e-3));
-    assertThat(largest(sampleGradients)).isGreaterThan(1e-3f);
-    assertThat(largestDifference(packedGradients, sampleGradients))
-        .isLessThan(1e-4f * largest(sampleGradients));
+        packedPass.lossSum(),
+        samplesPass.lossSum(),
+        packedPass.largestDifference(samplesPass),
+        samplesPass.largest());
+    assertThat(packedPass.lossSum())
+        .isCloseTo(samplesPass.lossSum(), Percentage.withPercentage(1e-3));
+    assertThat(samplesPass.largest()).isGreaterThan(1e-3f);
+    assertThat(packedPass.largestDifference(samplesPass)).isLessThan(1e-4f * samplesPass.largest());
   }
 
   @Test
@@ -149,43 +140,27 @@ class PackedTrainingTest {
     List<TrainingExample> naive = packed.stream().map(PackedTrainingTest::withoutIds).toList();
     EvalResult naiveResult = Evaluation.run(model, naive, 2);
     EvalResult samplesResult = Evaluation.run(model, samples, 4);
-    Map<String, float[]> naiveGradients = new LinkedHashMap<>();
-    float naiveLoss = lossAndGradients(naive, false, naiveGradients);
-    Map<String, float[]> sampleGradients = new LinkedHashMap<>();
-    float samplesLoss = lossAndGradients(samples, false, sampleGradients);
+    GradientPass naivePass = pass(naive, false);
+    GradientPass samplesPass = pass(samples, false);
 
     System.out.printf(
         "naive packing: eval loss %.6f vs %.6f unpacked; loss sum %.5f vs %.5f%n",
-        naiveResult.loss(), samplesResult.loss(), naiveLoss, samplesLoss);
+        naiveResult.loss(), samplesResult.loss(), naivePass.lossSum(), samplesPass.lossSum());
     assertThat(naiveResult.tokens()).isEqualTo(samplesResult.tokens());
     assertThat(naiveResult.loss())
         .isNotCloseTo(samplesResult.loss(), Percentage.withPercentage(0.5));
-    assertThat(naiveLoss).isNotCloseTo(samplesLoss, Percentage.withPercentage(0.5));
-    assertThat(largestDifference(naiveGradients, sampleGradients))
-        .isGreaterThan(1e-2f * largest(sampleGradients));
+    assertThat(naivePass.lossSum())
+        .isNotCloseTo(samplesPass.lossSum(), Percentage.withPercentage(0.5));
+    assertThat(naivePass.largestDifference(samplesPass))
+        .isGreaterThan(1e-2f * samplesPass.largest());
   }
 
-  /**
-   * One forward and backward of {@code examples} as a single micro-batch; returns the summed token
-   * loss and leaves each LoRA parameter's gradient of the mean loss in {@code out}.
-   */
-  private float lossAndGradients(
-      List<TrainingExample> examples, boolean checkpointing, Map<String, float[]> out) {
+  /** One forward and backward of {@code examples} as a single micro-batch, in training mode. */
+  private GradientPass pass(List<TrainingExample> examples, boolean checkpointing) {
     PaddedBatch batch = PaddedBatch.of(examples, PaddedBatch.padId(model.model().config()));
-    List<TrainableParameter> params = model.trainableParameters();
-    TrainingGraph graph = new TrainingGraph(model.model(), checkpointing, new StepSeeds(5));
     model.lora().setTraining(true);
-    try (NDManager step = manager.newSubManager();
-        NDScope scope = new NDScope();
-        BatchUpload upload = new BatchUpload(List.of(batch), step)) {
-      scope.suppressNotUsedWarning();
-      NDArray multiplier = step.create(1f / batch.trainedTokens());
-      float loss = graph.forwardBackward(upload.device(0, step), multiplier, 0, 0).getFloat();
-      for (TrainableParameter p : params) {
-        out.put(p.name(), p.array().getGradient().toFloatArray());
-      }
-      Optimizer.zeroGrad(params);
-      return loss;
+    try {
+      return GradientPass.of(model, batch, checkpointing, 5, manager);
     } finally {
       model.lora().setTraining(false);
     }
@@ -218,28 +193,5 @@ class PackedTrainingTest {
   /** The row as naive packing sees it: one long sequence. */
   private static TrainingExample withoutIds(TrainingExample row) {
     return new TrainingExample(row.inputIds(), row.labels());
-  }
-
-  private static float largest(Map<String, float[]> gradients) {
-    float largest = 0;
-    for (float[] values : gradients.values()) {
-      for (float v : values) {
-        largest = Math.max(largest, Math.abs(v));
-      }
-    }
-    return largest;
-  }
-
-  private static float largestDifference(Map<String, float[]> a, Map<String, float[]> b) {
-    assertThat(a.keySet()).isEqualTo(b.keySet());
-    float worst = 0;
-    for (String name : a.keySet()) {
-      float[] x = a.get(name);
-      float[] y = b.get(name);
-      for (int i = 0; i < x.length; i++) {
-        worst = Math.max(worst, Math.abs(x[i] - y[i]));
-      }
-    }
-    return worst;
   }
 }

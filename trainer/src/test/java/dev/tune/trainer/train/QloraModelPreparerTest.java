@@ -3,7 +3,6 @@ package dev.tune.trainer.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.tune.core.train.LoraSpec;
 import dev.tune.core.train.QuantizationSpec;
@@ -13,25 +12,11 @@ import dev.tune.trainer.model.Linear;
 import dev.tune.trainer.optim.TrainableParameter;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(SingleThreadedTorch.class)
-class QloraModelPreparerTest {
-
-  private NDManager manager;
-
-  @BeforeEach
-  void open() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterEach
-  void close() {
-    manager.close();
-  }
+class QloraModelPreparerTest extends ManagerPerTest {
 
   @Test
   void quantizesEveryProjectionButTheHeadOnceAtLoad() {

@@ -3,7 +3,6 @@ package dev.tune.trainer.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.tune.core.train.LoraSpec;
@@ -22,8 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.assertj.core.data.Offset;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 @ExtendWith(SingleThreadedTorch.class)
-class QloraTrainerTest {
+class QloraTrainerTest extends ManagerPerTest {
 
   /** Dropout on, so the resumed run must also replay the random draws. */
   private static final LoraSpec LORA = new LoraSpec(8, 16, 0.1, List.of(LoraSpec.ALL_LINEAR));
@@ -40,17 +37,6 @@ class QloraTrainerTest {
   private static final List<TrainingExample> EVAL = TrainFixtures.randomTexts(4, 2);
 
   @TempDir Path dir;
-  private NDManager manager;
-
-  @BeforeEach
-  void open() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterEach
-  void close() {
-    manager.close();
-  }
 
   private static TrainingArguments.Builder arguments(Optimizer optimizer) {
     return TrainingArguments.builder()
@@ -77,23 +63,11 @@ class QloraTrainerTest {
       int stopAt,
       Map<String, float[]> adapter) {
     try (QloraModel model = TrainFixtures.llama(manager, QuantizationSpec.qlora(), LORA, 7)) {
-      QloraTrainer[] self = new QloraTrainer[1];
-      self[0] =
-          QloraTrainer.builder(model, args)
-              .outputDir(out)
-              .saveTotalLimit(2)
-              .logSink(l -> {})
-              .listener(
-                  new TrainingListener() {
-                    @Override
-                    public void onStepEnd(int step, int totalSteps) {
-                      if (step == stopAt) {
-                        self[0].requestStop();
-                      }
-                    }
-                  })
-              .build();
-      TrainResult result = self[0].train(TRAIN, EVAL, resume);
+      QloraTrainer trainer =
+          TrainFixtures.stoppingAfter(
+              stopAt,
+              QloraTrainer.builder(model, args).outputDir(out).saveTotalLimit(2).logSink(l -> {}));
+      TrainResult result = trainer.train(TRAIN, EVAL, resume);
       model.lora().parameters().forEach((name, array) -> adapter.put(name, array.toFloatArray()));
       return result;
     }

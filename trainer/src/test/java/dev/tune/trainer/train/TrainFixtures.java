@@ -45,6 +45,32 @@ final class TrainFixtures {
         .prepare(fixture("llama"), "fixtures/hf/llama", parent);
   }
 
+  /**
+   * Builds a trainer that asks itself to stop after step {@code stopAt} (0: never), as the signal
+   * handler of a preempted job does.
+   */
+  static QloraTrainer stoppingAfter(int stopAt, QloraTrainer.Builder builder) {
+    QloraTrainer[] self = new QloraTrainer[1];
+    self[0] =
+        builder
+            .listener(
+                new TrainingListener() {
+                  @Override
+                  public void onStepEnd(int step, int totalSteps) {
+                    if (step == stopAt) {
+                      self[0].requestStop();
+                    }
+                  }
+                })
+            .build();
+    return self[0];
+  }
+
+  /** The run's evaluation log lines, in step order. */
+  static List<TrainingLog> evaluations(TrainResult result) {
+    return result.logHistory().stream().filter(l -> l.kind() == TrainingLog.Kind.EVAL).toList();
+  }
+
   /** {@code count} random token sequences of 6 to 20 tokens, every token trained. */
   static List<TrainingExample> randomTexts(int count, long seed) {
     Random random = new Random(seed);

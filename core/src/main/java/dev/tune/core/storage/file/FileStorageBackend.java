@@ -8,10 +8,10 @@ import dev.tune.core.progress.ProgressListener;
 import dev.tune.core.storage.FetchOptions;
 import dev.tune.core.storage.FileProgress;
 import dev.tune.core.storage.LocalFiles;
+import dev.tune.core.storage.LocalTree;
 import dev.tune.core.storage.StorageBackend;
 import dev.tune.core.storage.StoredFile;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * Local files and directories ({@code file://} and plain paths). A fetch without a destination
@@ -46,7 +44,7 @@ public final class FileStorageBackend implements StorageBackend {
       if (path.equals(destination)) {
         return path;
       }
-      Map<String, Path> files = filesBelow(source, path);
+      Map<String, Path> files = LocalTree.files(path);
       for (String relative : options.selection().select(files.keySet())) {
         copyOne(
             source.resolve(relative), files.get(relative), destination.resolve(relative), listener);
@@ -67,7 +65,7 @@ public final class FileStorageBackend implements StorageBackend {
     List<StoredFile> listed = new ArrayList<>();
     try {
       if (Files.isDirectory(path)) {
-        for (Map.Entry<String, Path> e : filesBelow(location, path).entrySet()) {
+        for (Map.Entry<String, Path> e : LocalTree.files(path).entrySet()) {
           listed.add(StoredFile.of(e.getKey(), Files.size(e.getValue())));
         }
       } else {
@@ -97,7 +95,7 @@ public final class FileStorageBackend implements StorageBackend {
             "Cannot upload " + from + " to " + destination + ": the destination is inside it.",
             "Upload to a directory outside the source.");
       }
-      filesBelow(FileUri.of(from), from)
+      LocalTree.files(from)
           .forEach(
               (relative, file) ->
                   copyOne(destination.resolve(relative), file, to.resolve(relative), listener));
@@ -129,27 +127,6 @@ public final class FileStorageBackend implements StorageBackend {
           "Nothing at " + uri + ": no such file or directory.",
           "Check the path; relative paths in tune.yaml are relative to the file's directory.");
     }
-  }
-
-  /** The regular files below {@code dir} (links followed), by relative {@code /}-separated path. */
-  private static Map<String, Path> filesBelow(ArtifactUri uri, Path dir) {
-    Map<String, Path> files = new TreeMap<>();
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.filter(Files::isRegularFile).forEach(p -> files.put(relativePath(dir, p), p));
-    } catch (IOException e) {
-      throw LocalFiles.failure("reading " + uri, e);
-    } catch (UncheckedIOException e) {
-      throw LocalFiles.failure("reading " + uri, e.getCause());
-    }
-    return files;
-  }
-
-  private static String relativePath(Path dir, Path file) {
-    List<String> parts = new ArrayList<>();
-    for (Path part : dir.relativize(file)) {
-      parts.add(part.toString());
-    }
-    return String.join("/", parts);
   }
 
   private static void copyOne(ArtifactUri file, Path from, Path to, ProgressListener listener) {

@@ -29,7 +29,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -193,23 +192,7 @@ public final class HfStorageBackend implements StorageBackend {
       }
       throw noSuchPath(uri, revision.commit());
     }
-    List<String> selected = options.selection().select(below);
-    if (selected.isEmpty()) {
-      throw new NotFoundException(
-          "None of the "
-              + below.size()
-              + " files of "
-              + uri
-              + " matches allow "
-              + options.allowPatterns()
-              + " and ignore "
-              + options.ignorePatterns()
-              + "; it has "
-              + below.stream().limit(10).collect(Collectors.joining(", "))
-              + (below.size() > 10 ? ", ..." : "")
-              + ".",
-          "Change the file patterns.");
-    }
+    List<String> selected = options.selection().selectFrom(uri, below);
     String prefix = uri.path().isEmpty() ? "" : uri.path() + "/";
     return selected.stream().map(relative -> prefix + relative).toList();
   }

@@ -1,24 +1,18 @@
 package dev.tune.core.storage.hf;
 
 import dev.tune.core.artifact.HfUri;
-import dev.tune.core.error.RemoteFailureException;
 import dev.tune.core.error.TuneException;
 import dev.tune.core.progress.ProgressListener;
 import dev.tune.core.storage.FileLocks;
 import dev.tune.core.storage.FileProgress;
 import dev.tune.core.storage.LocalFiles;
+import dev.tune.core.storage.Transfers;
 import dev.tune.core.storage.http.BearerToken;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletionService;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Brings the files of one commit into the cache, a bounded number at once. A file already in the
@@ -54,34 +48,10 @@ final class SnapshotDownload {
 
   /** Fetches {@code paths} (repository paths), at most {@code parallelism} at once. */
   void fetchAll(List<String> paths, int parallelism) {
-    int threads = Math.min(parallelism, paths.size());
-    if (threads <= 1) {
-      paths.forEach(this::fetchOne);
-      return;
-    }
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            threads, Thread.ofPlatform().name("tune-hf-fetch-", 1).daemon().factory());
-    try {
-      // Taken in the order they finish, so that the first failure stops the others at once.
-      CompletionService<Void> done = new ExecutorCompletionService<>(pool);
-      for (String path : paths) {
-        Future<Void> unused = done.submit(() -> fetchOne(path), null);
-      }
-      for (int i = 0; i < paths.size(); i++) {
-        done.take().get();
-      }
-    } catch (ExecutionException e) {
-      throw unwrap(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RemoteFailureException(
-          "Stopped fetching " + repo + ": the thread was interrupted.",
-          "Run it again; finished files stay cached and partial ones resume.",
-          e);
-    } finally {
-      pool.shutdownNow();
-    }
+    Transfers.runAll(
+        paths.stream().<Runnable>map(path -> () -> fetchOne(path)).toList(),
+        parallelism,
+        "fetching " + repo);
   }
 
   private void fetchOne(String path) {
@@ -125,15 +95,5 @@ final class SnapshotDownload {
     } catch (IOException e) {
       throw LocalFiles.failure("storing " + path + " of " + repo + " in " + cache.dir(), e);
     }
-  }
-
-  private static RuntimeException unwrap(Throwable cause) {
-    if (cause instanceof RuntimeException runtime) {
-      return runtime;
-    }
-    if (cause instanceof Error error) {
-      throw error;
-    }
-    return new IllegalStateException(cause);
   }
 }

@@ -1,31 +1,31 @@
-package dev.tune.gcp.gcs;
+package dev.tune.core.storage;
 
 import dev.tune.core.error.BadInputException;
 import java.nio.file.Path;
 
 /**
- * Turns object keys into local paths only when they stay where they belong: a key such as {@code
- * a/../../etc/x} is a legal Cloud Storage object name but must never become a file outside the
- * fetch's directory.
+ * Turns remote paths (object keys, repository paths) into local paths only when they stay where
+ * they belong: {@code a/../../etc/x} is a legal S3 key or Cloud Storage object name but must never
+ * become a file outside the fetch's directory.
  */
-final class LocalPath {
+public final class LocalPath {
   private LocalPath() {}
 
   /**
    * {@code relative} ({@code /}-separated) below {@code dir}.
    *
-   * @param uri the location being fetched, for the message
+   * @param source the location being fetched, for the message
    * @throws BadInputException if a segment is empty, {@code .} or {@code ..}
    */
-  static Path below(Path dir, String relative, Object uri) {
+  public static Path below(Path dir, String relative, Object source) {
     Path result = dir;
     for (String segment : relative.split("/", -1)) {
       if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
         throw new BadInputException(
-            "The object name '"
+            "The object '"
                 + relative
                 + "' below "
-                + uri
+                + source
                 + " cannot be a local file: it has an empty, '.' or '..' segment.",
             "Rename the object, or fetch a prefix that does not contain it.");
       }

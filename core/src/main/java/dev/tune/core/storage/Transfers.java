@@ -1,4 +1,4 @@
-package dev.tune.gcp.gcs;
+package dev.tune.core.storage;
 
 import dev.tune.core.error.RemoteFailureException;
 import java.util.List;
@@ -9,16 +9,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-/** Runs transfers a bounded number at once; the first failure stops the rest. */
-final class Transfers {
+/**
+ * Runs the transfers of one fetch or upload a bounded number at once; the first failure stops the
+ * rest and is thrown as it was.
+ */
+public final class Transfers {
   private Transfers() {}
 
   /**
-   * Runs every task, at most {@code parallelism} at once, and returns when all are done.
+   * Runs every task, at most {@code parallelism} at once, and returns when all are done. With one
+   * task, or a parallelism of 1, they run on the calling thread.
    *
-   * @param what what the tasks do together, for the message if the thread is interrupted
+   * @param what what the tasks do together (e.g. {@code fetching s3://b/p/}), for the message if
+   *     the thread is interrupted
+   * @throws RuntimeException the first task failure, unwrapped
    */
-  static void runAll(List<Runnable> tasks, int parallelism, String what) {
+  public static void runAll(List<Runnable> tasks, int parallelism, String what) {
     int threads = Math.min(parallelism, tasks.size());
     if (threads <= 1) {
       tasks.forEach(Runnable::run);
@@ -26,7 +32,7 @@ final class Transfers {
     }
     ExecutorService pool =
         Executors.newFixedThreadPool(
-            threads, Thread.ofPlatform().name("tune-gcs-", 1).daemon().factory());
+            threads, Thread.ofPlatform().name("tune-transfer-", 1).daemon().factory());
     try {
       // Taken in the order they finish, so that the first failure stops the others at once.
       CompletionService<Void> done = new ExecutorCompletionService<>(pool);

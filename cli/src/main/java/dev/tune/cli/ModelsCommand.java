@@ -1,0 +1,128 @@
+package dev.tune.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tune.core.Tune;
+import dev.tune.core.model.ModelDescription;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tune models}: the provider's model registry. */
+@Command(
+    name = "models",
+    mixinStandardHelpOptions = true,
+    description = "The provider's registered models: list, describe, delete.",
+    subcommands = {
+      ModelsCommand.ListModels.class,
+      ModelsCommand.DescribeModel.class,
+      ModelsCommand.DeleteModel.class
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  tune models list                newest first",
+      "  tune models describe bot        the newest model named bot: artifact, metrics, samples",
+      "  tune models describe bot:2      version 2 of it",
+      "  tune models delete bot:1 --yes  delete it (--yes confirms)"
+    })
+final class ModelsCommand {
+
+  private static Tune connect(CommandSpec spec) {
+    TuneCommand root = TuneCommand.of(spec);
+    return ProviderSession.connect(root, ProviderSession.optionalConfig(root));
+  }
+
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      footerHeading = "%nExamples:%n",
+      footer = {"  tune models list", "  tune models list -o json"},
+      description = "List registered models, newest first.")
+  static final class ListModels implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      try (Tune tune = connect(spec)) {
+        List<ModelDescription> models = tune.models().list();
+        StringBuilder text = new StringBuilder(ModelView.HEADER);
+        models.forEach(m -> text.append('\n').append(ModelView.row(m)));
+        TuneCommand.of(spec)
+            .printer()
+            .result(
+                models.isEmpty()
+                    ? "No registered models at " + tune.providerName() + "."
+                    : text.toString(),
+                () -> {
+                  ObjectNode json = Printer.object();
+                  ArrayNode array = json.putArray("models");
+                  models.forEach(m -> array.add(ModelView.json(m)));
+                  return json;
+                });
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "describe",
+      mixinStandardHelpOptions = true,
+      footerHeading = "%nExamples:%n",
+      footer = {
+        "  tune models describe bot     the newest model named bot",
+        "  tune models describe bot:2"
+      },
+      description = "Show one model: artifact, final metrics, base vs tuned samples.")
+  static final class DescribeModel implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(
+        paramLabel = "MODEL",
+        description = "NAME (the newest of that name), NAME:VERSION or the provider's id.")
+    String model;
+
+    @Override
+    public Integer call() {
+      try (Tune tune = connect(spec)) {
+        ModelDescription d = tune.models().find(model);
+        TuneCommand.of(spec).printer().result(ModelView.details(d), () -> ModelView.json(d));
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      footerHeading = "%nExamples:%n",
+      footer = {"  tune models delete bot:1 --yes"},
+      description = "Delete a model from the registry (needs --yes).")
+  static final class DeleteModel implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "MODEL", description = "NAME, NAME:VERSION or the provider's id.")
+    String model;
+
+    @Override
+    public Integer call() {
+      TuneCommand root = TuneCommand.of(spec);
+      try (Tune tune = connect(spec)) {
+        ModelDescription d = tune.models().find(model);
+        Confirmation.require(root, "Delete model " + d.displayName());
+        tune.models().delete(d.ref());
+        root.printer()
+            .result(
+                "Deleted model " + d.displayName() + ".",
+                () -> {
+                  ObjectNode json = ModelView.json(d);
+                  json.put("deleted", true);
+                  return json;
+                });
+      }
+      return 0;
+    }
+  }
+}
