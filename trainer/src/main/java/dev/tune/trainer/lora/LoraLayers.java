@@ -12,6 +12,7 @@ import java.util.SortedMap;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The LoRA adapters of one model: which linear layers carry one, and their weights under peft's
@@ -40,6 +41,18 @@ public final class LoraLayers {
    */
   public static LoraLayers inject(
       Map<String, Linear> linears, LoraConfig config, long seed, NDManager manager) {
+    return inject(linears, config, seed, module -> manager);
+  }
+
+  /**
+   * {@link #inject(Map, LoraConfig, long, NDManager)} for layers spread over devices: each adapter
+   * is made in {@code managerOf.apply(module)}, which must live on that layer's device.
+   */
+  public static LoraLayers inject(
+      Map<String, Linear> linears,
+      LoraConfig config,
+      long seed,
+      Function<String, NDManager> managerOf) {
     List<String> targets = config.targetModules().select(linears.keySet());
     SplittableRandom root = new SplittableRandom(seed);
     SortedMap<String, LoraAdapter> adapters = new TreeMap<>();
@@ -49,7 +62,7 @@ public final class LoraLayers {
       adapters.put(
           module,
           LoraAdapter.initialize(
-              manager,
+              managerOf.apply(module),
               Math.toIntExact(linear.inFeatures()),
               Math.toIntExact(linear.outFeatures()),
               config,

@@ -34,7 +34,16 @@ public interface DecoderModel {
    * #embed} and {@link #finalNorm}, exposed so a trainer can recompute one layer at a time
    * (gradient checkpointing).
    */
-  NDArray layer(int index, NDArray hidden, AttentionContext context);
+  default NDArray layer(int index, NDArray hidden, AttentionContext context) {
+    return layer(index, hidden, context, Optional.empty());
+  }
+
+  /**
+   * Decoder layer {@code index}, extending {@code cache} (that layer's) when present: what {@link
+   * #forward} runs per layer, exposed so a model placed over several devices can move the hidden
+   * state between layers.
+   */
+  NDArray layer(int index, NDArray hidden, AttentionContext context, Optional<KvCache> cache);
 
   /** The final norm that ends {@link #forward}. */
   NDArray finalNorm(NDArray hidden);

@@ -16,34 +16,44 @@ import java.util.Optional;
  *     the compute dtype. QLoRA training keeps them in float32 while the projections compute in
  *     float16, as peft's {@code prepare_model_for_kbit_training} does
  * @param linearWeights makes each projection's frozen weight (dense by default)
+ * @param placement which device each module lives and runs on; empty means every module on the
+ *     device of the manager the model is loaded into
  */
 public record LoadOptions(
     Optional<DataType> computeDtype,
     Optional<DataType> parameterDtype,
-    LinearWeightFactory linearWeights) {
+    LinearWeightFactory linearWeights,
+    Optional<ModelPlacement> placement) {
 
   public LoadOptions {
     Objects.requireNonNull(computeDtype, "computeDtype");
     Objects.requireNonNull(parameterDtype, "parameterDtype");
     Objects.requireNonNull(linearWeights, "linearWeights");
+    Objects.requireNonNull(placement, "placement");
     computeDtype.ifPresent(LoadOptions::requireFloating);
     parameterDtype.ifPresent(LoadOptions::requireFloating);
   }
 
   public static LoadOptions defaults() {
-    return new LoadOptions(Optional.empty(), Optional.empty(), LinearWeightFactory.dense());
+    return new LoadOptions(
+        Optional.empty(), Optional.empty(), LinearWeightFactory.dense(), Optional.empty());
   }
 
   public LoadOptions withComputeDtype(DataType dtype) {
-    return new LoadOptions(Optional.of(dtype), parameterDtype, linearWeights);
+    return new LoadOptions(Optional.of(dtype), parameterDtype, linearWeights, placement);
   }
 
   public LoadOptions withParameterDtype(DataType dtype) {
-    return new LoadOptions(computeDtype, Optional.of(dtype), linearWeights);
+    return new LoadOptions(computeDtype, Optional.of(dtype), linearWeights, placement);
   }
 
   public LoadOptions withLinearWeights(LinearWeightFactory factory) {
-    return new LoadOptions(computeDtype, parameterDtype, factory);
+    return new LoadOptions(computeDtype, parameterDtype, factory, placement);
+  }
+
+  public LoadOptions withPlacement(ModelPlacement modelPlacement) {
+    return new LoadOptions(
+        computeDtype, parameterDtype, linearWeights, Optional.of(modelPlacement));
   }
 
   /** The compute dtype for a model whose {@code config.json} names its dtype. */

@@ -10,19 +10,20 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Takes a model's tensors from a checkpoint by name while its modules are built, and remembers
  * them: the plain parameters (embeddings, norms, biases) and every {@link Linear}.
  *
- * <p>Everything it keeps lives in the model's manager and outlives any {@link NDScope} the load
- * runs in.
+ * <p>Everything it keeps lives in the manager of the device its module is placed on (see {@link
+ * ModelPlacement}) and outlives any {@link NDScope} the load runs in.
  */
 public final class ModelWeights {
 
   private final WeightSource source;
   private final Set<String> available;
-  private final NDManager manager;
+  private final Function<String, NDManager> managerOf;
   private final DataType computeDtype;
   private final DataType parameterDtype;
   private final LinearWeightFactory linearWeights;
@@ -31,13 +32,13 @@ public final class ModelWeights {
 
   ModelWeights(
       WeightSource source,
-      NDManager manager,
+      Function<String, NDManager> managerOf,
       DataType computeDtype,
       Optional<DataType> parameterDtype,
       LinearWeightFactory linearWeights) {
     this.source = source;
     this.available = source.names();
-    this.manager = manager;
+    this.managerOf = managerOf;
     this.computeDtype = computeDtype;
     this.parameterDtype = parameterDtype.orElse(computeDtype);
     this.linearWeights = linearWeights;
@@ -69,7 +70,7 @@ public final class ModelWeights {
     NDArray checkpoint = loadChecked(module + ".weight", new Shape(out, in));
     LinearWeight weight = linearWeights.create(module, checkpoint, computeDtype);
     if (weight instanceof DenseWeight dense) {
-      keep(dense.array());
+      keep(dense.array(), module);
     }
     NDArray b = bias ? loadAs(module + ".bias", new Shape(out), parameterDtype) : null;
     Linear linear = new Linear(module, in, out, weight, b, computeDtype);
@@ -102,7 +103,7 @@ public final class ModelWeights {
     if (cast != stored) {
       stored.close();
     }
-    keep(cast);
+    keep(cast, name);
     return cast;
   }
 
@@ -112,8 +113,8 @@ public final class ModelWeights {
           "the checkpoint lacks " + name + " (expected shape " + expected + ")",
           "use the config.json saved with these weights, from a complete checkpoint download");
     }
-    NDArray array = source.load(name, manager);
-    keep(array);
+    NDArray array = source.load(name, managerOf.apply(name));
+    keep(array, name);
     if (!array.getShape().equals(expected)) {
       Shape actual = array.getShape();
       array.close();
@@ -124,7 +125,8 @@ public final class ModelWeights {
     return array;
   }
 
-  private void keep(NDArray array) {
+  private void keep(NDArray array, String name) {
+    NDManager manager = managerOf.apply(name);
     NDScope.unregister(array);
     if (array.getManager() != manager) {
       array.attach(manager);

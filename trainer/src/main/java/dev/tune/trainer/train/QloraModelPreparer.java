@@ -12,11 +12,13 @@ import dev.tune.trainer.model.CausalLm;
 import dev.tune.trainer.model.LinearWeight;
 import dev.tune.trainer.model.LinearWeightFactory;
 import dev.tune.trainer.model.LoadOptions;
+import dev.tune.trainer.model.ModelPlacement;
 import dev.tune.trainer.quant.Nf4Tensor;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -40,16 +42,35 @@ public final class QloraModelPreparer {
   private final LoraSpec lora;
   private final ComputePrecision precision;
   private final long seed;
+  private final Optional<ModelPlacement> placement;
 
   /**
    * @param seed the seed of the adapters' initialisation (the run's {@code seed})
    */
   public QloraModelPreparer(
       QuantizationSpec quantization, LoraSpec lora, ComputePrecision precision, long seed) {
+    this(quantization, lora, precision, seed, Optional.empty());
+  }
+
+  private QloraModelPreparer(
+      QuantizationSpec quantization,
+      LoraSpec lora,
+      ComputePrecision precision,
+      long seed,
+      Optional<ModelPlacement> placement) {
     this.quantization = Objects.requireNonNull(quantization, "quantization");
     this.lora = Objects.requireNonNull(lora, "lora");
     this.precision = Objects.requireNonNull(precision, "precision");
     this.seed = seed;
+    this.placement = placement;
+  }
+
+  /**
+   * The same preparation with the modules spread over devices as {@code modelPlacement} says: each
+   * layer is loaded, quantized and given its adapters on its own device.
+   */
+  public QloraModelPreparer withPlacement(ModelPlacement modelPlacement) {
+    return new QloraModelPreparer(quantization, lora, precision, seed, Optional.of(modelPlacement));
   }
 
   /**
@@ -66,10 +87,13 @@ public final class QloraModelPreparer {
             .withComputeDtype(precision.computeDtype())
             .withParameterDtype(precision.parameterDtype())
             .withLinearWeights(weightFactory(quantized));
+    if (placement.isPresent()) {
+      options = options.withPlacement(placement.get());
+    }
     CausalLm model = CausalLm.load(baseModelDir, parent, options);
     try {
       LoraConfig config = loraConfig(lora, model.config().architecture(), baseModelName);
-      LoraLayers layers = LoraLayers.inject(model.linears(), config, seed, model.manager());
+      LoraLayers layers = LoraLayers.inject(model.linears(), config, seed, model::managerOf);
       return new QloraModel(model, layers, precision, quantized);
     } catch (RuntimeException e) {
       model.close();

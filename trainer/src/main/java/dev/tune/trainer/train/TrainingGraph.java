@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import dev.tune.trainer.loss.CausalLmLoss;
 import dev.tune.trainer.loss.TokenLossSum;
 import dev.tune.trainer.model.AttentionContext;
+import dev.tune.trainer.model.AttentionContexts;
 import dev.tune.trainer.model.CausalLm;
 import dev.tune.trainer.model.DecoderModel;
 import java.util.ArrayList;
@@ -22,6 +23,12 @@ import java.util.List;
  * gradient of its output ({@code sum(output ⊙ upstream)}), which accumulates the LoRA gradients and
  * yields the gradient of its input for the layer below. At most one layer's activations are alive
  * at a time, at the price of a second forward pass through the layers.
+ *
+ * <p>A model placed over several devices (see {@link dev.tune.trainer.model.ModelPlacement}) runs
+ * the same passes: the hidden state enters each layer through {@link CausalLm#enterLayer}, a copy
+ * autograd sees through when the layer is on another slot; with checkpointing, the gradient of a
+ * layer's input goes back to the slot below before that layer's backward. The loss is computed on
+ * the head's device and its detached sum brought back to the batch's.
  *
  * <p>The engine is reseeded before every layer runs (see {@link StepSeeds}), so recomputation draws
  * the same dropout masks as the first pass.
@@ -45,27 +52,33 @@ final class TrainingGraph {
    * {@code multiplier · d(loss sum)/dθ} to each trainable parameter's gradient.
    *
    * @param multiplier a 0-dim float32 CPU array (the loss scale over the step's trained tokens)
-   * @return the summed (unscaled) token loss, detached, a float32 scalar on the device
+   * @return the summed (unscaled) token loss, detached, a float32 scalar on the batch's device
    */
   NDArray forwardBackward(DeviceBatch batch, NDArray multiplier, long step, int micro) {
-    AttentionContext context = context(batch);
+    AttentionContexts contexts = contexts(batch);
     return checkpointing
-        ? checkpointed(batch, context, multiplier, step, micro)
-        : recorded(batch, context, multiplier, step, micro);
+        ? checkpointed(batch, contexts, multiplier, step, micro)
+        : recorded(batch, contexts, multiplier, step, micro);
   }
 
-  /** The summed token loss and token count of a batch, without recording (evaluation). */
+  /**
+   * The summed token loss and token count of a batch, without recording (evaluation), on the
+   * batch's device.
+   */
   TokenLossSum loss(DeviceBatch batch) {
     return Autograd.unrecorded(
         () -> {
-          AttentionContext context = context(batch);
-          NDArray h = body.embed(batch.inputIds());
+          AttentionContexts contexts = contexts(batch);
+          NDManager owner = owner(batch);
+          NDArray h = body.embed(onInputDevice(batch.inputIds()));
           for (int i = 0; i < body.numLayers(); i++) {
-            NDArray next = unrecordedLayer(i, h, context, owner(batch));
+            h = enterLayerUnrecorded(i, h, owner);
+            NDArray next = unrecordedLayer(i, h, contexts.layer(i), owner);
             h.close();
             h = next;
           }
-          return head(h, batch.labels());
+          TokenLossSum loss = head(h, batch);
+          return new TokenLossSum(toBatch(loss.sum(), batch), toBatch(loss.count(), batch));
         });
   }
 
@@ -84,32 +97,45 @@ final class TrainingGraph {
         });
   }
 
+  /**
+   * Layer {@code i}'s input on the layer's device, unrecorded; {@code h} is closed when a copy
+   * replaces it.
+   */
+  private NDArray enterLayerUnrecorded(int i, NDArray h, NDManager owner) {
+    NDArray moved = Autograd.unrecorded(() -> model.enterLayer(i, h));
+    if (moved == h) {
+      return h;
+    }
+    h.close();
+    return keep(moved, owner);
+  }
+
   private NDArray recorded(
-      DeviceBatch batch, AttentionContext context, NDArray multiplier, long step, int micro) {
+      DeviceBatch batch, AttentionContexts contexts, NDArray multiplier, long step, int micro) {
     return Autograd.recorded(
         () -> {
-          NDArray h = body.embed(batch.inputIds());
+          NDArray h = body.embed(onInputDevice(batch.inputIds()));
           for (int i = 0; i < body.numLayers(); i++) {
             seeds.reseed(step, micro, i);
-            h = body.layer(i, h, context);
+            h = body.layer(i, model.enterLayer(i, h), contexts.layer(i));
           }
-          NDArray sum = head(h, batch.labels()).sum();
+          NDArray sum = head(h, batch).sum();
           Autograd.backward(sum.mul(multiplier));
-          NDArray loss = sum.stopGradient();
-          loss.attach(owner(batch));
-          return loss;
+          return keep(toBatch(sum.stopGradient(), batch), owner(batch));
         });
   }
 
   private NDArray checkpointed(
-      DeviceBatch batch, AttentionContext context, NDArray multiplier, long step, int micro) {
+      DeviceBatch batch, AttentionContexts contexts, NDArray multiplier, long step, int micro) {
     int layers = body.numLayers();
+    NDManager owner = owner(batch);
     List<NDArray> inputs = new ArrayList<>(layers);
-    NDArray last = Autograd.unrecorded(() -> body.embed(batch.inputIds()));
+    NDArray last = Autograd.unrecorded(() -> body.embed(onInputDevice(batch.inputIds())));
     for (int i = 0; i < layers; i++) {
+      last = enterLayerUnrecorded(i, last, owner);
       inputs.add(last);
       seeds.reseed(step, micro, i);
-      last = unrecordedLayer(i, last, context, owner(batch));
+      last = unrecordedLayer(i, last, contexts.layer(i), owner);
     }
     NDArray top = last;
     NDArray[] upstreamAndLoss =
@@ -118,10 +144,10 @@ final class TrainingGraph {
               try (NDScope headScope = new NDScope()) {
                 headScope.suppressNotUsedWarning();
                 top.setRequiresGradient(true);
-                NDArray sum = head(top, batch.labels()).sum();
+                NDArray sum = head(top, batch).sum();
                 Autograd.backward(sum.mul(multiplier));
                 return new NDArray[] {
-                  keep(top.getGradient(), owner(batch)), keep(sum.stopGradient(), owner(batch))
+                  keep(top.getGradient(), owner), keep(toBatch(sum.stopGradient(), batch), owner)
                 };
               }
             });
@@ -140,31 +166,52 @@ final class TrainingGraph {
                     input.setRequiresGradient(true);
                   }
                   seeds.reseed(step, micro, layer);
-                  NDArray output = body.layer(layer, input, context);
+                  NDArray output = body.layer(layer, input, contexts.layer(layer));
                   Autograd.backward(output, gradient);
-                  return layer > 0 ? keep(input.getGradient(), owner(batch)) : null;
+                  return layer > 0 ? keep(input.getGradient(), owner) : null;
                 }
               });
       upstream.close();
       input.close();
-      upstream = below;
+      upstream = below == null ? null : gradientBelow(layer, below, owner);
     }
     return upstreamAndLoss[1];
   }
 
-  private TokenLossSum head(NDArray hidden, NDArray labels) {
-    NDArray logits = model.lmHead().forward(body.finalNorm(hidden));
-    return CausalLmLoss.sumAndCount(logits, labels);
+  /** The gradient of layer {@code i}'s input, moved to the device of the layer below. */
+  private NDArray gradientBelow(int i, NDArray gradient, NDManager owner) {
+    NDArray moved = Autograd.unrecorded(() -> model.gradientBeforeLayer(i, gradient));
+    if (moved == gradient) {
+      return gradient;
+    }
+    gradient.close();
+    return keep(moved, owner);
   }
 
-  private AttentionContext context(DeviceBatch batch) {
-    return model.attentionContext(
-        batch.inputIds().getManager(),
+  /** The final norm, {@code lm_head} and loss, on the devices the placement puts them on. */
+  private TokenLossSum head(NDArray hidden, DeviceBatch batch) {
+    NDArray labels = batch.labels().toDevice(model.headDevice(), false);
+    return CausalLmLoss.sumAndCount(model.head(hidden), labels);
+  }
+
+  private AttentionContexts contexts(DeviceBatch batch) {
+    return model.attentionContexts(
+        owner(batch),
         batch.batch(),
         batch.seq(),
-        batch.attentionMask(),
-        batch.positionIds(),
-        batch.sequenceIds());
+        batch.attentionMask().map(this::onInputDevice),
+        batch.positionIds().map(this::onInputDevice),
+        batch.sequenceIds().map(this::onInputDevice));
+  }
+
+  /** A batch array on the embeddings' device (itself when the batch is already there). */
+  private NDArray onInputDevice(NDArray array) {
+    return array.toDevice(model.inputDevice(), false);
+  }
+
+  /** A detached scalar on the batch's device, where the step accumulates its losses. */
+  private static NDArray toBatch(NDArray scalar, DeviceBatch batch) {
+    return scalar.toDevice(batch.inputIds().getDevice(), false);
   }
 
   /**

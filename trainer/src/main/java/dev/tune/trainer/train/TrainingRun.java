@@ -9,6 +9,7 @@ import dev.tune.core.artifact.HfUri;
 import dev.tune.core.progress.MetricsReported;
 import dev.tune.core.progress.ProgressListener;
 import dev.tune.core.train.TrainSpec;
+import dev.tune.trainer.model.ModelPlacement;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -51,6 +52,7 @@ public final class TrainingRun {
   private final TrainingListener trainingListener;
   private final Consumer<String> logSink;
   private final Device device;
+  private final Optional<ModelPlacement> placement;
   private final OptionalInt saveTotalLimit;
   private final boolean resume;
   private volatile QloraTrainer trainer;
@@ -66,7 +68,13 @@ public final class TrainingRun {
     this.listener = b.listener;
     this.trainingListener = b.trainingListener;
     this.logSink = b.logSink;
-    this.device = b.device == null ? defaultDevice() : b.device;
+    this.placement = Optional.ofNullable(b.placement);
+    this.device =
+        b.device != null
+            ? b.device
+            : placement
+                .map(p -> p.devices().get(p.embeddings()))
+                .orElseGet(TrainingRun::defaultDevice);
     this.saveTotalLimit = b.saveTotalLimit;
     this.resume = b.resume;
   }
@@ -84,8 +92,9 @@ public final class TrainingRun {
     ComputePrecision precision =
         ComputePrecision.resolve(device, spec.quantization(), spec.training());
     precision.warning().ifPresent(w -> logSink.accept("WARNING: " + w));
-    QloraModelPreparer preparer =
+    QloraModelPreparer unplaced =
         new QloraModelPreparer(spec.quantization(), spec.lora(), precision, spec.training().seed());
+    QloraModelPreparer preparer = placement.map(unplaced::withPlacement).orElse(unplaced);
     try (NDManager manager = NDManager.newBaseManager(device);
         QloraModel model =
             preparer.prepare(baseModelDir, baseModelName(spec.model().source()), manager)) {
@@ -162,6 +171,7 @@ public final class TrainingRun {
     private TrainingListener trainingListener = TrainingListener.none();
     private Consumer<String> logSink = System.out::println;
     private Device device;
+    private ModelPlacement placement;
     private OptionalInt saveTotalLimit = OptionalInt.empty();
     private boolean resume = true;
 
@@ -216,6 +226,16 @@ public final class TrainingRun {
     /** The device to train on; the first GPU if the engine sees one, else the CPU, by default. */
     public Builder device(Device value) {
       this.device = Objects.requireNonNull(value, "device");
+      return this;
+    }
+
+    /**
+     * Spreads the model's modules over devices as {@code value} says (e.g. {@link
+     * ModelPlacement#fromDeviceMap} of a planner's placement); one device, {@link #device}, by
+     * default. Without an explicit {@link #device}, batches go to the embeddings' device.
+     */
+    public Builder placement(ModelPlacement value) {
+      this.placement = Objects.requireNonNull(value, "placement");
       return this;
     }
 

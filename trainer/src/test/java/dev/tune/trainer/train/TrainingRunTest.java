@@ -15,9 +15,11 @@ import dev.tune.core.train.OutputSpec;
 import dev.tune.core.train.TrainSpec;
 import dev.tune.core.train.TrainingArguments;
 import dev.tune.trainer.lora.PeftAdapterDir;
+import dev.tune.trainer.model.ModelPlacement;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,5 +127,31 @@ class TrainingRunTest {
             .run();
     assertThat(lines).anyMatch(l -> l.startsWith("Resuming from ") && l.endsWith("at step 2"));
     assertThat(result.globalStep()).isEqualTo(4);
+  }
+
+  @Test
+  void aPlacedRunTrainsAsTheSingleDeviceRunDoes() {
+    TrainResult single = run(Optional.empty(), out.resolve("single"));
+    TrainResult placed =
+        run(
+            Optional.of(
+                new ModelPlacement(List.of(Device.cpu(), Device.cpu()), 0, List.of(0, 1), 1, 1)),
+            out.resolve("placed"));
+
+    assertThat(placed.globalStep()).isEqualTo(4);
+    assertThat(placed.trainLoss()).isEqualTo(single.trainLoss());
+    assertThat(placed.evalLoss()).isEqualTo(single.evalLoss());
+  }
+
+  private static TrainResult run(Optional<ModelPlacement> placement, Path dir) {
+    TrainingRun.Builder builder =
+        TrainingRun.builder(spec(4), new JobRef("local", "tiny-llama-placed"))
+            .baseModelDir(TrainFixtures.fixture("llama"))
+            .outputDir(dir)
+            .trainExamples(TrainFixtures.randomTexts(16, 1))
+            .evalExamples(TrainFixtures.randomTexts(4, 2))
+            .logSink(line -> {});
+    placement.ifPresentOrElse(builder::placement, () -> builder.device(Device.cpu()));
+    return builder.build().run();
   }
 }

@@ -8,6 +8,7 @@ import dev.tune.trainer.model.DecoderModel;
 import dev.tune.trainer.model.Embedding;
 import dev.tune.trainer.model.FalconConfig;
 import dev.tune.trainer.model.FalconConfig.NormLayout;
+import dev.tune.trainer.model.KvCache;
 import dev.tune.trainer.model.ModelWeights;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,8 +111,9 @@ public final class FalconModel implements DecoderModel {
   }
 
   @Override
-  public NDArray layer(int index, NDArray hidden, AttentionContext context) {
-    return h.get(index).forward(hidden, context, Optional.empty());
+  public NDArray layer(
+      int index, NDArray hidden, AttentionContext context, Optional<KvCache> cache) {
+    return h.get(index).forward(hidden, context, cache);
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.tune.trainer.model.AttentionContext;
 import dev.tune.trainer.model.DecoderCache;
 import dev.tune.trainer.model.DecoderModel;
 import dev.tune.trainer.model.Embedding;
+import dev.tune.trainer.model.KvCache;
 import dev.tune.trainer.model.LlamaConfig;
 import dev.tune.trainer.model.ModelWeights;
 import java.util.ArrayList;
@@ -98,8 +99,9 @@ public final class LlamaModel implements DecoderModel {
   }
 
   @Override
-  public NDArray layer(int index, NDArray hidden, AttentionContext context) {
-    return layers.get(index).forward(hidden, context, Optional.empty());
+  public NDArray layer(
+      int index, NDArray hidden, AttentionContext context, Optional<KvCache> cache) {
+    return layers.get(index).forward(hidden, context, cache);
   }
 
   @Override
