@@ -12,6 +12,7 @@ import dev.tune.core.provider.ProviderSettings;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Spec;
     footer = {
       "  tune deploy                         the model tune.yaml trains, newest version",
       "  tune deploy --model bot:2           version 2 of model bot",
-      "  tune deploy --model bot --endpoint-name bot-staging --detach"
+      "  tune deploy --model bot --endpoint-name bot-staging --detach",
+      "  tune deploy --provider local --contract vertex   serve on Vertex AI's routes here"
     })
 final class DeployCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -49,12 +51,15 @@ final class DeployCommand implements Callable<Integer> {
   @Option(names = "--detach", description = "Return once the provider accepted the endpoint.")
   boolean detach;
 
+  @Mixin ContractOption contract;
+
   @Override
   public Integer call() throws InterruptedException {
     TuneCommand root = TuneCommand.of(spec);
     Printer printer = root.printer();
     Optional<TuneConfig> config = ProviderSession.optionalConfig(root);
-    try (Tune tune = ProviderSession.connect(root, config)) {
+    try (Tune tune =
+        ProviderSession.connect(contract.apply(ProviderSession.settings(root, config)))) {
       ModelDescription m = tune.models().find(modelQuery(config));
       DeploySpec deploySpec = deploySpec(root, config, m);
       Deployment deployment = tune.deploy(deploySpec);

@@ -37,14 +37,17 @@ final class ProviderSession {
 
   /** Connects with the config's provider settings, or the defaults when there is no config. */
   static Tune connect(TuneCommand root, Optional<TuneConfig> config) {
-    ProviderSettings settings =
-        config
-            .map(TuneConfig::provider)
-            .orElseGet(
-                () ->
-                    ProviderSettings.defaults(
-                        root.providerOverride().orElse(ProviderSettings.DEFAULT_PROVIDER)));
-    return connect(settings);
+    return connect(settings(root, config));
+  }
+
+  /** The config's provider settings, or the defaults of the chosen provider without a config. */
+  static ProviderSettings settings(TuneCommand root, Optional<TuneConfig> config) {
+    return config
+        .map(TuneConfig::provider)
+        .orElseGet(
+            () ->
+                ProviderSettings.defaults(
+                    root.providerOverride().orElse(ProviderSettings.DEFAULT_PROVIDER)));
   }
 
   /** Connects with {@code settings}, to the provider on the classpath that they name. */

@@ -4,13 +4,11 @@ import dev.tune.core.JobRef;
 import dev.tune.core.TrainingJob;
 import dev.tune.core.Tune;
 import dev.tune.core.config.TuneConfig;
-import dev.tune.core.error.BadInputException;
 import dev.tune.core.job.JobDescription;
-import dev.tune.core.provider.LocalContract;
-import dev.tune.core.provider.ProviderSettings;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -44,13 +42,7 @@ final class TrainCommand implements Callable<Integer> {
       description = "Start job JOB again from its newest checkpoint instead of a new job.")
   String resume;
 
-  @Option(
-      names = "--contract",
-      paramLabel = "CONTRACT",
-      description =
-          "With --provider local: run the container under the local, sagemaker or vertex"
-              + " contract. Default: local.")
-  LocalContract contract;
+  @Mixin ContractOption contract;
 
   @Option(
       names = "--cancel-on-interrupt",
@@ -65,7 +57,8 @@ final class TrainCommand implements Callable<Integer> {
         resume != null
             ? ProviderSession.optionalConfig(root)
             : Optional.of(ProviderSession.requireConfig(root));
-    try (Tune tune = ProviderSession.connect(withContract(settings(root, config)))) {
+    try (Tune tune =
+        ProviderSession.connect(contract.apply(ProviderSession.settings(root, config)))) {
       TrainingJob job =
           resume != null
               ? tune.jobs().resume(new JobRef(tune.providerName(), resume))
@@ -142,28 +135,5 @@ final class TrainCommand implements Callable<Integer> {
         throw e;
       }
     }
-  }
-
-  private static ProviderSettings settings(TuneCommand root, Optional<TuneConfig> config) {
-    return config
-        .map(TuneConfig::provider)
-        .orElseGet(
-            () ->
-                ProviderSettings.defaults(
-                    root.providerOverride().orElse(ProviderSettings.DEFAULT_PROVIDER)));
-  }
-
-  private ProviderSettings withContract(ProviderSettings settings) {
-    if (contract == null) {
-      return settings;
-    }
-    if (!settings.name().equals("local")) {
-      throw new BadInputException(
-          "--contract runs the container on this machine, so it needs the local provider, not '"
-              + settings.name()
-              + "'.",
-          "Add --provider local, or leave --contract out.");
-    }
-    return settings.withLocal(settings.local().withContract(contract));
   }
 }

@@ -121,6 +121,17 @@ class ServeCommandsTest {
   }
 
   @Test
+  void deployContractNeedsTheLocalProvider() {
+    world.addModel("bot");
+
+    CliRun run = CliRun.run("deploy", "-c", config, "--contract", "vertex");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--contract").contains("Add --provider local");
+    assertThat(world.endpoints()).isEmpty();
+  }
+
+  @Test
   void anEndpointThatFailsToStartExitsWithRemoteFailure() {
     world.addModel("bot");
     world.scriptEndpoint(EndpointState.CREATING, EndpointState.FAILED);
