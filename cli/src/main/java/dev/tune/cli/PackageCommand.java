@@ -27,12 +27,14 @@ import picocli.CommandLine.Spec;
     name = "package",
     mixinStandardHelpOptions = true,
     description = {
-      "Build the image that SageMaker and Vertex AI run (`IMAGE train`, `IMAGE serve`), with",
-      "Jib: no Docker engine needed. On the base image (PyTorch 2.7.1 with CUDA 12.8 by",
-      "default) go a Linux x64 JRE, the dependency jars, and tune's own jars, each in its own",
-      "layer, so a code change pushes only the small last layer. The same inputs give the same",
-      "digest. Registry credentials: Amazon ECR and Artifact Registry from the cloud's own",
-      "credentials, any other registry from ~/.docker/config.json or a credential helper."
+      "Build the image that SageMaker and Vertex AI run (`IMAGE train`,",
+      "`IMAGE serve`) with Jib: no Docker engine needed. On the base image",
+      "(PyTorch 2.7.1 with CUDA 12.8 by default) go a Linux x64 JRE, the",
+      "dependency jars and tune's own jars, each in its own layer, so a code",
+      "change pushes only the small last layer. The same inputs give the same",
+      "digest. Registry credentials: Amazon ECR and Artifact Registry from the",
+      "cloud's own credentials, any other registry from ~/.docker/config.json",
+      "or a credential helper."
     },
     footerHeading = "%nExamples:%n",
     footer = {
