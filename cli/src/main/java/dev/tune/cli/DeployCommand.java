@@ -84,7 +84,8 @@ final class DeployCommand implements Callable<Integer> {
                         + "  delete: tune endpoints delete"
                         + provider
                         + " "
-                        + id);
+                        + id
+                        + " --yes");
         try (InterruptGuard guard = new InterruptGuard(hint)) {
           try {
             endpoint = deployment.await(new ProgressPrinter(printer, root.verbose()));
@@ -105,7 +106,8 @@ final class DeployCommand implements Callable<Integer> {
               + "\nDelete it: tune endpoints delete"
               + provider
               + " "
-              + id,
+              + id
+              + " --yes",
           () -> {
             ObjectNode json = Printer.object();
             json.set("endpoint", EndpointView.json(shown));

@@ -59,7 +59,7 @@ class RunCommandTest {
         .contains("base:   I am I am I am")
         .contains("tuned:  echo(64): Who are you?")
         .contains("query:  tune predict --provider test-double --endpoint bot \"your prompt\"")
-        .contains("delete: tune endpoints delete --provider test-double bot");
+        .contains("delete: tune endpoints delete --provider test-double bot --yes");
     assertThat(world.endpoints()).as("the endpoint stays up").hasSize(1);
   }
 
@@ -75,7 +75,7 @@ class RunCommandTest {
     assertThat(json.at("/smoke/tuned").asText()).isEqualTo("echo(64): Hi");
     assertThat(json.at("/smoke/base").isMissingNode()).as("no sample for this prompt").isTrue();
     assertThat(json.at("/commands/delete").asText())
-        .isEqualTo("tune endpoints delete --provider test-double bot");
+        .isEqualTo("tune endpoints delete --provider test-double bot --yes");
   }
 
   @Test

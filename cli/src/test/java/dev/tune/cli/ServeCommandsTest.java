@@ -104,7 +104,7 @@ class ServeCommandsTest {
         .contains("state:    IN_SERVICE")
         .contains("model:    bot-v1")
         .contains("tune predict --provider test-double --endpoint bot \"your prompt\"")
-        .contains("tune endpoints delete --provider test-double bot");
+        .contains("tune endpoints delete --provider test-double bot --yes");
   }
 
   @Test

@@ -167,7 +167,7 @@ public final class RunPipeline {
         String id = created.get().id();
         result = keepEndpoint(result, created.get());
         next.add("tune endpoints describe" + providerFlag() + " " + id);
-        next.add("tune endpoints delete" + providerFlag() + " " + id);
+        next.add("tune endpoints delete" + providerFlag() + " " + id + " --yes");
       }
       next.add("tune deploy" + providerFlag() + " --model " + model.displayName());
       return result.withFailure(new RunFailure(RunStep.DEPLOY, e, next));

@@ -88,7 +88,11 @@ public record RunResult(
                         + " --endpoint "
                         + e.ref().id()
                         + " \"your prompt\"",
-                    "tune endpoints delete --provider " + e.ref().provider() + " " + e.ref().id()))
+                    "tune endpoints delete --provider "
+                        + e.ref().provider()
+                        + " "
+                        + e.ref().id()
+                        + " --yes"))
         .orElse(List.of());
   }
 }

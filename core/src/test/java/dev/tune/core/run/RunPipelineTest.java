@@ -87,7 +87,7 @@ class RunPipelineTest {
     assertThat(result.endpointCommands())
         .containsExactly(
             "tune predict --provider scripted --endpoint bot \"your prompt\"",
-            "tune endpoints delete --provider scripted bot");
+            "tune endpoints delete --provider scripted bot --yes");
 
     assertThat(recorder.started)
         .containsExactly(RunStep.TRAIN, RunStep.REGISTER, RunStep.DEPLOY, RunStep.PREDICT);
@@ -132,7 +132,7 @@ class RunPipelineTest {
     assertThat(result.failure().orElseThrow().continueWith())
         .containsExactly(
             "tune endpoints describe --provider scripted bot",
-            "tune endpoints delete --provider scripted bot",
+            "tune endpoints delete --provider scripted bot --yes",
             "tune deploy --provider scripted --model bot:1");
   }
 
