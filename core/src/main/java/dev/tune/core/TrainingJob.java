@@ -9,8 +9,10 @@ import dev.tune.core.progress.MetricsReported;
 import dev.tune.core.progress.ProgressListener;
 import dev.tune.core.progress.Waiter;
 import dev.tune.core.provider.ProviderClient;
+import dev.tune.core.train.PreflightVerdict;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -22,15 +24,29 @@ public final class TrainingJob {
   private final JobRef ref;
   private final ProviderClient client;
   private final Waiter waiter;
+  private final List<PreflightVerdict> preflight;
 
   TrainingJob(JobRef ref, ProviderClient client, Waiter waiter) {
+    this(ref, client, waiter, List.of());
+  }
+
+  TrainingJob(JobRef ref, ProviderClient client, Waiter waiter, List<PreflightVerdict> preflight) {
     this.ref = ref;
     this.client = client;
     this.waiter = waiter;
+    this.preflight = List.copyOf(preflight);
   }
 
   public JobRef ref() {
     return ref;
+  }
+
+  /**
+   * What the {@link dev.tune.core.train.TrainPreflight} checks said before this job was submitted;
+   * empty for a job attached to or resumed rather than submitted here.
+   */
+  public List<PreflightVerdict> preflight() {
+    return preflight;
   }
 
   /** A fresh description from the provider. */

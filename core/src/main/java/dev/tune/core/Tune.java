@@ -22,9 +22,12 @@ import dev.tune.core.provider.ProviderSettings;
 import dev.tune.core.run.RunListener;
 import dev.tune.core.run.RunPipeline;
 import dev.tune.core.run.RunResult;
+import dev.tune.core.train.PreflightVerdict;
+import dev.tune.core.train.TrainPreflight;
 import dev.tune.core.train.TrainSpec;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.SortedSet;
@@ -49,12 +52,18 @@ public final class Tune implements AutoCloseable {
   private final ProviderSettings settings;
   private final ProviderClient client;
   private final Waiter waiter;
+  private final List<TrainPreflight> preflights;
 
-  private Tune(ProviderSettings settings, ProviderClient client, Waiter waiter) {
+  private Tune(
+      ProviderSettings settings,
+      ProviderClient client,
+      Waiter waiter,
+      List<TrainPreflight> preflights) {
     this.providerName = settings.name();
     this.settings = settings;
     this.client = client;
     this.waiter = waiter;
+    this.preflights = List.copyOf(preflights);
   }
 
   /**
@@ -87,7 +96,7 @@ public final class Tune implements AutoCloseable {
   /** Connects to the provider that {@code settings} chooses, found in {@code registry}. */
   public static Tune connect(ProviderRegistry registry, ProviderSettings settings) {
     ProviderClient client = registry.get(settings.name()).connect(settings);
-    return new Tune(settings, client, new Waiter(client.pollInterval()));
+    return new Tune(settings, client, new Waiter(client.pollInterval()), TrainPreflight.discover());
   }
 
   /** The names of the providers on the classpath. */
@@ -97,7 +106,15 @@ public final class Tune implements AutoCloseable {
 
   /** A view of this connection that polls every {@code interval} while waiting. */
   public Tune withPollInterval(Duration interval) {
-    return new Tune(settings, client, new Waiter(interval));
+    return new Tune(settings, client, new Waiter(interval), preflights);
+  }
+
+  /**
+   * A view of this connection that runs {@code checks} before submitting training instead of the
+   * {@link TrainPreflight}s found on the classpath; none skips the checks.
+   */
+  public Tune withPreflights(List<TrainPreflight> checks) {
+    return new Tune(settings, client, waiter, checks);
   }
 
   /** The connected provider's name. */
@@ -110,11 +127,20 @@ public final class Tune implements AutoCloseable {
     return train(spec, settings.trainMachine());
   }
 
-  /** Starts training on {@code machine}. */
+  /**
+   * Starts training on {@code machine}, once every {@link TrainPreflight} lets the run through.
+   *
+   * @throws dev.tune.core.error.TuneException from a preflight check that refuses the run (a {@link
+   *     dev.tune.core.error.QuotaException} when it does not fit the machine); nothing is submitted
+   */
   public TrainingJob train(TrainSpec spec, MachineSpec machine) {
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(machine, "machine");
-    return new TrainingJob(own(client.submitTraining(spec, machine)), client, waiter);
+    List<PreflightVerdict> verdicts = new ArrayList<>();
+    for (TrainPreflight check : preflights) {
+      verdicts.add(check.check(spec, providerName, machine));
+    }
+    return new TrainingJob(own(client.submitTraining(spec, machine)), client, waiter, verdicts);
   }
 
   /** Training jobs: list, describe, logs, cancel. */

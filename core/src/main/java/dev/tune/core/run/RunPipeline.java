@@ -14,9 +14,12 @@ import dev.tune.core.endpoint.Prompt;
 import dev.tune.core.error.RemoteFailureException;
 import dev.tune.core.error.TuneException;
 import dev.tune.core.job.JobDescription;
+import dev.tune.core.job.LogLine;
 import dev.tune.core.model.ModelDescription;
 import dev.tune.core.model.RegisterSpec;
 import dev.tune.core.model.SampleGeneration;
+import dev.tune.core.train.PreflightVerdict;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -106,6 +109,9 @@ public final class RunPipeline {
           fromJob.isPresent() ? tune.jobs().attach(fromJob.get()) : tune.train(config.trainSpec());
     } catch (TuneException e) {
       return result.withFailure(new RunFailure(RunStep.TRAIN, e, List.of(again())));
+    }
+    for (PreflightVerdict verdict : job.preflight()) {
+      listener.logLine(new LogLine(Instant.now(), "preflight: " + verdict.summary()));
     }
     result = result.withJob(job.ref());
     String jobId = job.ref().id();
