@@ -5,12 +5,14 @@ import dev.tune.core.artifact.FileUri;
 import dev.tune.core.progress.ProgressListener;
 import dev.tune.core.storage.FetchOptions;
 import dev.tune.core.storage.Storage;
+import dev.tune.core.train.Secret;
 import dev.tune.trainer.model.ModelConfig;
 import dev.tune.trainer.model.ModelConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Reads a model's {@code config.json} without its weights, from a model directory, the file itself,
@@ -25,14 +27,23 @@ public final class ModelConfigSource {
    * @param model a directory, a {@code config.json} path, or a URI the storage backends know
    */
   public static ModelConfig read(String model, Storage storage) {
-    ArtifactUri uri = ArtifactUri.parse(model);
+    return read(ArtifactUri.parse(model), Optional.empty(), storage);
+  }
+
+  /**
+   * @param token the Hugging Face token a gated or private {@code hf://} model needs
+   */
+  public static ModelConfig read(ArtifactUri uri, Optional<Secret> token, Storage storage) {
+    String model = uri.toString();
     Path local;
     if (uri instanceof FileUri file) {
       local = file.path();
     } else {
       local =
           storage.fetch(
-              uri, FetchOptions.builder().allow("config.json").build(), ProgressListener.none());
+              uri,
+              FetchOptions.builder().allow("config.json").token(token).build(),
+              ProgressListener.none());
     }
     if (Files.isDirectory(local)) {
       return ModelConfig.read(local);
