@@ -14,6 +14,8 @@ import dev.tune.trainer.data.DataReport;
 import dev.tune.trainer.data.ExampleIterator;
 import dev.tune.trainer.data.ExampleStream;
 import dev.tune.trainer.data.TokenizedExample;
+import dev.tune.trainer.plan.FitCheck;
+import dev.tune.trainer.plan.ModelConfigSource;
 import dev.tune.trainer.report.Sample;
 import dev.tune.trainer.tokenizer.ModelTokenizer;
 import dev.tune.trainer.train.TrainResult;
@@ -107,6 +109,12 @@ final class TrainJob {
     fetchRemoteDirs();
     TrainSpec spec = withToken(layout.readSpec(storage));
     log("job " + layout.job() + ", model " + spec.model().source());
+    new GpuFitCheck(FitCheck.defaults())
+        .check(
+            spec,
+            () -> ModelConfigSource.read(spec.model().source(), spec.model().token(), storage),
+            GpuFitCheck.visibleGpus(),
+            this::log);
 
     events.state(State.DOWNLOADING);
     JobInputs inputs = new JobInputs(layout, storage, ProgressListener.none());
