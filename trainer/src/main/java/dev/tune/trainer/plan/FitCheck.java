@@ -2,8 +2,11 @@ package dev.tune.trainer.plan;
 
 import dev.tune.core.train.TrainSpec;
 import dev.tune.trainer.model.ModelConfig;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Collectors;
 
@@ -39,11 +42,30 @@ public final class FitCheck {
    */
   public RunPlan require(
       ModelConfig config, TrainSpec spec, String subject, List<DeviceBudget> devices) {
+    return require(config, spec, subject, devices, Optional.empty());
+  }
+
+  /**
+   * As {@link #require(ModelConfig, TrainSpec, String, List)}, with {@code provider}'s machines
+   * ({@code sagemaker}, {@code vertex}) named first among the alternatives: those the user can
+   * switch to without changing providers.
+   */
+  public RunPlan require(
+      ModelConfig config,
+      TrainSpec spec,
+      String subject,
+      List<DeviceBudget> devices,
+      Optional<String> provider) {
     RunShape shape = RunShape.of(spec, true);
     RunPlan plan = planner.plan(config, shape, devices);
     if (!plan.fits()) {
-      throw new RunDoesNotFitException(
-          subject, plan, planner.fittingInstances(config, shape, OptionalLong.empty()));
+      List<InstanceOption> alternatives =
+          new ArrayList<>(planner.fittingInstances(config, shape, OptionalLong.empty()));
+      provider.ifPresent(
+          p ->
+              alternatives.sort(
+                  Comparator.comparing((InstanceOption o) -> !o.instance().provider().equals(p))));
+      throw new RunDoesNotFitException(subject, plan, alternatives);
     }
     return plan;
   }

@@ -76,7 +76,8 @@ public final class PlanPreflight implements TrainPreflight {
     }
     InstanceType type = instance.get();
     String subject = model + " on " + type.name() + " (" + type.gpus() + " x " + type.gpu() + ")";
-    RunPlan plan = check.require(config, spec, subject, type.devices());
+    RunPlan plan =
+        check.require(config, spec, subject, type.devices(), Optional.of(type.provider()));
     return PreflightVerdict.fits(model + " fits " + type.name() + ": " + FitCheck.summary(plan));
   }
 

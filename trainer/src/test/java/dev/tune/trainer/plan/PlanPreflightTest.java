@@ -79,6 +79,13 @@ class PlanPreflightTest {
               assertThat(cheapest.instance().gpus() * cheapest.instance().gpuMemoryBytes())
                   .isGreaterThan(e.plan().estimate().weightsBytes());
               assertThat(e.fix()).contains("it fits on " + cheapest.instance().name() + " ($");
+              // SageMaker's machines first: the user can switch to them without a new provider
+              assertThat(cheapest.instance().provider()).isEqualTo("sagemaker");
+              assertThat(e.alternatives())
+                  .filteredOn(o -> o.instance().provider().equals("sagemaker"))
+                  .isSortedAccordingTo(
+                      (a, b) -> Double.compare(a.instance().hourlyUsd(), b.instance().hourlyUsd()));
+              assertThat(e.alternatives()).anyMatch(o -> o.instance().provider().equals("vertex"));
             });
   }
 
