@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import ai.djl.util.cuda.CudaUtils;
 import dev.tune.core.train.TrainSpec;
 import dev.tune.trainer.model.ModelConfig;
+import dev.tune.trainer.model.ModelPlacement;
 import dev.tune.trainer.plan.DeviceBudget;
 import dev.tune.trainer.plan.DevicePlan;
 import dev.tune.trainer.plan.FitCheck;
@@ -18,7 +19,8 @@ import java.util.function.Supplier;
 /**
  * Plans the run over every GPU the job sees before any weights are fetched, and refuses one that
  * cannot fit with the same reason {@code tune train} gives: a machine the provider chose, or a
- * local GPU, gets the check the SDK could not make.
+ * local GPU, gets the check the SDK could not make. A run that fits trains with the plan's
+ * placement, spread over the GPUs as it says.
  */
 final class GpuFitCheck {
   private final FitCheck check;
@@ -28,13 +30,14 @@ final class GpuFitCheck {
   }
 
   /**
-   * The run's plan over {@code gpus}, logged.
+   * Plans the run over {@code gpus} and logs the plan.
    *
    * @param config read only when there is a GPU to plan for
-   * @return empty when there is no GPU: a CPU run is not planned
+   * @return the placement to train with: empty without a GPU (a CPU run is not planned) and when
+   *     the whole model goes on {@code cuda:0}, the trainer's default device
    * @throws dev.tune.trainer.plan.RunDoesNotFitException when the run cannot fit the GPUs
    */
-  Optional<RunPlan> check(
+  Optional<ModelPlacement> check(
       TrainSpec spec, Supplier<ModelConfig> config, List<DeviceBudget> gpus, Consumer<String> log) {
     if (gpus.isEmpty()) {
       log.accept("memory plan: no GPU visible, so the run is not planned");
@@ -45,20 +48,23 @@ final class GpuFitCheck {
             + " on this machine's "
             + gpus.size()
             + (gpus.size() == 1 ? " GPU" : " GPUs");
-    RunPlan plan = check.require(config.get(), spec, subject, gpus);
+    ModelConfig model = config.get();
+    RunPlan plan = check.require(model, spec, subject, gpus);
     log.accept("memory plan: fits; " + FitCheck.summary(plan));
-    for (DevicePlan device : plan.placement().devices()) {
-      if (device.used()) {
-        List<String> modules = device.modules();
-        log.accept(
-            "memory plan: "
-                + device.device().name()
-                + " holds "
-                + modules.get(0)
-                + (modules.size() > 1 ? " .. " + modules.get(modules.size() - 1) : ""));
-      }
+    List<DevicePlan> used = plan.placement().devices().stream().filter(DevicePlan::used).toList();
+    for (DevicePlan device : used) {
+      List<String> modules = device.modules();
+      log.accept(
+          "memory plan: "
+              + device.device().name()
+              + " holds "
+              + modules.get(0)
+              + (modules.size() > 1 ? " .. " + modules.get(modules.size() - 1) : ""));
     }
-    return Optional.of(plan);
+    if (used.size() == 1 && used.get(0).device().name().equals("cuda:0")) {
+      return Optional.empty();
+    }
+    return Optional.of(ModelPlacement.fromDeviceMap(plan.placement().deviceMap(), model));
   }
 
   /**

@@ -14,6 +14,7 @@ import dev.tune.trainer.data.DataReport;
 import dev.tune.trainer.data.ExampleIterator;
 import dev.tune.trainer.data.ExampleStream;
 import dev.tune.trainer.data.TokenizedExample;
+import dev.tune.trainer.model.ModelPlacement;
 import dev.tune.trainer.plan.FitCheck;
 import dev.tune.trainer.plan.ModelConfigSource;
 import dev.tune.trainer.report.Sample;
@@ -109,12 +110,13 @@ final class TrainJob {
     fetchRemoteDirs();
     TrainSpec spec = withToken(layout.readSpec(storage));
     log("job " + layout.job() + ", model " + spec.model().source());
-    new GpuFitCheck(FitCheck.defaults())
-        .check(
-            spec,
-            () -> ModelConfigSource.read(spec.model().source(), spec.model().token(), storage),
-            GpuFitCheck.visibleGpus(),
-            this::log);
+    Optional<ModelPlacement> placement =
+        new GpuFitCheck(FitCheck.defaults())
+            .check(
+                spec,
+                () -> ModelConfigSource.read(spec.model().source(), spec.model().token(), storage),
+                GpuFitCheck.visibleGpus(),
+                this::log);
 
     events.state(State.DOWNLOADING);
     JobInputs inputs = new JobInputs(layout, storage, ProgressListener.none());
@@ -145,7 +147,8 @@ final class TrainJob {
           "Check data.max_seq_length, data.drop_long_rows and the rows' fields.");
     }
     try (RunReporting reporting = RunReporting.start(outputs, spec)) {
-      return trainAndExport(spec, outputs, events, reporting, baseDir, train, eval, prompts);
+      return trainAndExport(
+          spec, outputs, events, reporting, baseDir, train, eval, prompts, placement);
     }
   }
 
@@ -157,10 +160,11 @@ final class TrainJob {
       Path baseDir,
       Examples train,
       Examples eval,
-      List<SamplePrompt> prompts) {
+      List<SamplePrompt> prompts,
+      Optional<ModelPlacement> placement) {
     List<String> before = SampleAnswers.of(baseDir, Optional.empty(), prompts);
     events.state(State.TRAINING);
-    TrainingRun run =
+    TrainingRun.Builder builder =
         TrainingRun.builder(spec, layout.job())
             .baseModelDir(baseDir)
             .outputDir(outputs.checkpointDir())
@@ -168,8 +172,9 @@ final class TrainJob {
             .evalExamples(eval.list())
             .listener(events)
             .trainingListener(reporting.listener())
-            .logSink(this::log)
-            .build();
+            .logSink(this::log);
+    placement.ifPresent(builder::placement);
+    TrainingRun run = builder.build();
     TrainResult result = runStoppable(run);
     if (terminated.get()) {
       log("stopped at step " + result.globalStep() + "; a new run resumes from its checkpoint");

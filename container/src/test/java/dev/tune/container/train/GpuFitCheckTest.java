@@ -3,6 +3,7 @@ package dev.tune.container.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.Device;
 import dev.tune.core.artifact.ArtifactUri;
 import dev.tune.core.train.BaseModel;
 import dev.tune.core.train.DataSpec;
@@ -10,10 +11,10 @@ import dev.tune.core.train.OutputSpec;
 import dev.tune.core.train.TrainSpec;
 import dev.tune.core.train.TrainingArguments;
 import dev.tune.trainer.model.ModelConfig;
+import dev.tune.trainer.model.ModelPlacement;
 import dev.tune.trainer.plan.DeviceBudget;
 import dev.tune.trainer.plan.FitCheck;
 import dev.tune.trainer.plan.RunDoesNotFitException;
-import dev.tune.trainer.plan.RunPlan;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,8 +76,8 @@ class GpuFitCheckTest {
   }
 
   @Test
-  void falcon40bSpreadsOverFour24GbGpusAndThePlanIsLogged() {
-    RunPlan plan =
+  void falcon40bSpreadsOverFour24GbGpusAsThePlanSaysAndThePlanIsLogged() {
+    ModelPlacement placement =
         check
             .check(
                 spec("falcon-40b", 1),
@@ -85,7 +86,11 @@ class GpuFitCheckTest {
                 log::add)
             .orElseThrow();
 
-    assertThat(plan.placement().devices()).allMatch(d -> d.used());
+    assertThat(placement.devices())
+        .containsExactly(Device.gpu(0), Device.gpu(1), Device.gpu(2), Device.gpu(3));
+    assertThat(placement.embeddings()).isZero();
+    assertThat(placement.layers()).hasSize(60).isSorted().contains(0, 1, 2, 3);
+    assertThat(placement.finalNorm()).isEqualTo(3);
     assertThat(log.get(0)).startsWith("memory plan: fits; cuda:0 ").contains("; cuda:3 ");
     assertThat(log)
         .hasSize(5)
@@ -96,8 +101,17 @@ class GpuFitCheckTest {
   }
 
   @Test
-  void unevenGpusTakeMistral7bAndACpuRunIsNotPlanned() {
-    RunPlan plan =
+  void oneGpuKeepsTheTrainersDefaultDeviceUnlessThePlanSkipsIt() {
+    assertThat(
+            check.check(
+                spec("mistral-7b-v0.1", 4),
+                config("mistral-7b-v0.1"),
+                DeviceBudget.parseGpus("24GB"),
+                log::add))
+        .isEmpty();
+    assertThat(log.get(0)).startsWith("memory plan: fits; cuda:0 ");
+
+    ModelPlacement skipsTheSmallGpu =
         check
             .check(
                 spec("mistral-7b-v0.1", 4),
@@ -105,14 +119,17 @@ class GpuFitCheckTest {
                 DeviceBudget.parseGpus("1GiB,24GiB"),
                 log::add)
             .orElseThrow();
-    assertThat(plan.placement().devices().get(0).used()).isFalse();
-    assertThat(log.get(0)).contains("cuda:0 unused; cuda:1 ");
+    assertThat(skipsTheSmallGpu.devices()).containsExactly(Device.gpu(1));
+    assertThat(log).anyMatch(l -> l.contains("cuda:0 unused; cuda:1 "));
+  }
 
+  @Test
+  void aCpuRunIsNotPlanned() {
     Supplier<ModelConfig> unread =
         () -> {
           throw new AssertionError("a CPU run read the model config");
         };
     assertThat(check.check(spec("mistral-7b-v0.1", 4), unread, List.of(), log::add)).isEmpty();
-    assertThat(log).last().asString().contains("no GPU visible");
+    assertThat(log).singleElement().asString().contains("no GPU visible");
   }
 }
