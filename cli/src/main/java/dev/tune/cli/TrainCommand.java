@@ -65,6 +65,7 @@ final class TrainCommand implements Callable<Integer> {
               : tune.train(config.orElseThrow().trainSpec());
       String id = job.ref().id();
       String provider = " --provider " + tune.providerName();
+      job.preflight().forEach(verdict -> printer.note("preflight: " + verdict.summary()));
       printer.note(
           (resume != null ? "Resumed" : "Submitted")
               + " training job "

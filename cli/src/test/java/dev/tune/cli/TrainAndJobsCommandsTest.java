@@ -58,6 +58,7 @@ class TrainAndJobsCommandsTest {
         .satisfies(s -> assertThat(s.output().name()).isEqualTo("bot"));
     assertThat(run.err())
         .contains("Submitted training job bot-1 on test-double.")
+        .contains("preflight: ")
         .contains("job bot-1: PENDING")
         .contains("job bot-1: RUNNING")
         .contains("job bot-1: SUCCEEDED")
