@@ -8,6 +8,9 @@ final class EndpointView {
   static final String HEADER =
       String.format("%-28s %-11s %-24s %s", "ENDPOINT", "STATE", "MODEL", "URL");
 
+  static final ResourceTable<EndpointDescription> TABLE =
+      new ResourceTable<>(HEADER, EndpointView::row, EndpointView::json);
+
   private EndpointView() {}
 
   static String row(EndpointDescription d) {
@@ -20,12 +23,7 @@ final class EndpointView {
   }
 
   static String details(EndpointDescription d) {
-    StringBuilder b = new StringBuilder();
-    b.append("endpoint: ").append(d.ref().id()).append('\n');
-    b.append("provider: ").append(d.ref().provider()).append('\n');
-    b.append("name:     ").append(d.name()).append('\n');
-    b.append("state:    ").append(d.state()).append('\n');
-    d.message().ifPresent(m -> b.append("message:  ").append(m).append('\n'));
+    StringBuilder b = head(d).details();
     d.model().ifPresent(m -> b.append("model:    ").append(m.id()).append('\n'));
     d.url().ifPresent(u -> b.append("url:      ").append(u).append('\n'));
     b.append("created:  ").append(d.createdAt()).append('\n');
@@ -33,15 +31,15 @@ final class EndpointView {
   }
 
   static ObjectNode json(EndpointDescription d) {
-    ObjectNode n = Printer.object();
-    n.put("id", d.ref().id());
-    n.put("provider", d.ref().provider());
-    n.put("name", d.name());
-    n.put("state", d.state().name());
-    d.message().ifPresent(m -> n.put("message", m));
+    ObjectNode n = head(d).json();
     d.model().ifPresent(m -> n.put("model", m.id()));
     d.url().ifPresent(u -> n.put("url", u.toString()));
     n.put("created_at", d.createdAt().toString());
     return n;
+  }
+
+  private static ResourceHead head(EndpointDescription d) {
+    return new ResourceHead(
+        "endpoint", d.ref().id(), d.ref().provider(), d.name(), d.state(), d.message());
   }
 }

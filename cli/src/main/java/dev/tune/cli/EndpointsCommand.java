@@ -1,10 +1,7 @@
 package dev.tune.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tune.core.Tune;
 import dev.tune.core.endpoint.EndpointDescription;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,8 +27,7 @@ import picocli.CommandLine.Spec;
 final class EndpointsCommand {
 
   private static Tune connect(CommandSpec spec) {
-    TuneCommand root = TuneCommand.of(spec);
-    return ProviderSession.connect(root, ProviderSession.optionalConfig(root));
+    return ProviderSession.connectOptionalConfig(TuneCommand.of(spec));
   }
 
   @Command(
@@ -46,21 +42,11 @@ final class EndpointsCommand {
     @Override
     public Integer call() {
       try (Tune tune = connect(spec)) {
-        List<EndpointDescription> endpoints = tune.endpoints().list();
-        StringBuilder text = new StringBuilder(EndpointView.HEADER);
-        endpoints.forEach(e -> text.append('\n').append(EndpointView.row(e)));
-        TuneCommand.of(spec)
-            .printer()
-            .result(
-                endpoints.isEmpty()
-                    ? "No endpoints at " + tune.providerName() + "."
-                    : text.toString(),
-                () -> {
-                  ObjectNode json = Printer.object();
-                  ArrayNode array = json.putArray("endpoints");
-                  endpoints.forEach(e -> array.add(EndpointView.json(e)));
-                  return json;
-                });
+        EndpointView.TABLE.print(
+            TuneCommand.of(spec).printer(),
+            tune.endpoints().list(),
+            "No endpoints at " + tune.providerName() + ".",
+            "endpoints");
       }
       return 0;
     }
@@ -110,11 +96,7 @@ final class EndpointsCommand {
         root.printer()
             .result(
                 "Deleted endpoint " + d.ref().id() + ".",
-                () -> {
-                  ObjectNode json = EndpointView.json(d);
-                  json.put("deleted", true);
-                  return json;
-                });
+                () -> ResourceTable.deleted(EndpointView.json(d)));
       }
       return 0;
     }

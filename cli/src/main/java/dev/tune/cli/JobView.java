@@ -8,6 +8,9 @@ final class JobView {
   static final String HEADER =
       String.format("%-36s %-10s %-20s %s", "JOB", "STATE", "CREATED", "OUTPUT");
 
+  static final ResourceTable<JobDescription> TABLE =
+      new ResourceTable<>(HEADER, JobView::row, JobView::json);
+
   private JobView() {}
 
   static String row(JobDescription d) {
@@ -20,12 +23,7 @@ final class JobView {
   }
 
   static String details(JobDescription d) {
-    StringBuilder b = new StringBuilder();
-    b.append("job:      ").append(d.ref().id()).append('\n');
-    b.append("provider: ").append(d.ref().provider()).append('\n');
-    b.append("name:     ").append(d.name()).append('\n');
-    b.append("state:    ").append(d.state()).append('\n');
-    d.message().ifPresent(m -> b.append("message:  ").append(m).append('\n'));
+    StringBuilder b = head(d).details();
     b.append("created:  ").append(d.createdAt()).append('\n');
     d.endedAt().ifPresent(t -> b.append("ended:    ").append(t).append('\n'));
     d.output().ifPresent(o -> b.append("output:   ").append(o).append('\n'));
@@ -33,15 +31,15 @@ final class JobView {
   }
 
   static ObjectNode json(JobDescription d) {
-    ObjectNode n = Printer.object();
-    n.put("id", d.ref().id());
-    n.put("provider", d.ref().provider());
-    n.put("name", d.name());
-    n.put("state", d.state().name());
-    d.message().ifPresent(m -> n.put("message", m));
+    ObjectNode n = head(d).json();
     n.put("created_at", d.createdAt().toString());
     d.endedAt().ifPresent(t -> n.put("ended_at", t.toString()));
     d.output().ifPresent(o -> n.put("output", o.toString()));
     return n;
+  }
+
+  private static ResourceHead head(JobDescription d) {
+    return new ResourceHead(
+        "job", d.ref().id(), d.ref().provider(), d.name(), d.state(), d.message());
   }
 }

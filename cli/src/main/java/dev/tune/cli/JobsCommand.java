@@ -36,8 +36,7 @@ import picocli.CommandLine.Spec;
 final class JobsCommand {
 
   private static Tune connect(CommandSpec spec) {
-    TuneCommand root = TuneCommand.of(spec);
-    return ProviderSession.connect(root, ProviderSession.optionalConfig(root));
+    return ProviderSession.connectOptionalConfig(TuneCommand.of(spec));
   }
 
   @Command(
@@ -52,21 +51,11 @@ final class JobsCommand {
     @Override
     public Integer call() {
       try (Tune tune = connect(spec)) {
-        List<JobDescription> jobs = tune.jobs().list();
-        StringBuilder text = new StringBuilder(JobView.HEADER);
-        jobs.forEach(j -> text.append('\n').append(JobView.row(j)));
-        TuneCommand.of(spec)
-            .printer()
-            .result(
-                jobs.isEmpty()
-                    ? "No training jobs at " + tune.providerName() + "."
-                    : text.toString(),
-                () -> {
-                  ObjectNode json = Printer.object();
-                  ArrayNode array = json.putArray("jobs");
-                  jobs.forEach(j -> array.add(JobView.json(j)));
-                  return json;
-                });
+        JobView.TABLE.print(
+            TuneCommand.of(spec).printer(),
+            tune.jobs().list(),
+            "No training jobs at " + tune.providerName() + ".",
+            "jobs");
       }
       return 0;
     }

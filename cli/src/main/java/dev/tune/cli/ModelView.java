@@ -11,6 +11,9 @@ final class ModelView {
   static final String HEADER =
       String.format("%-28s %-24s %-20s %s", "MODEL", "ID", "CREATED", "ARTIFACT");
 
+  static final ResourceTable<ModelDescription> TABLE =
+      new ResourceTable<>(HEADER, ModelView::row, ModelView::json);
+
   private ModelView() {}
 
   static String row(ModelDescription d) {

@@ -1,10 +1,7 @@
 package dev.tune.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tune.core.Tune;
 import dev.tune.core.model.ModelDescription;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,8 +28,7 @@ import picocli.CommandLine.Spec;
 final class ModelsCommand {
 
   private static Tune connect(CommandSpec spec) {
-    TuneCommand root = TuneCommand.of(spec);
-    return ProviderSession.connect(root, ProviderSession.optionalConfig(root));
+    return ProviderSession.connectOptionalConfig(TuneCommand.of(spec));
   }
 
   @Command(
@@ -47,21 +43,11 @@ final class ModelsCommand {
     @Override
     public Integer call() {
       try (Tune tune = connect(spec)) {
-        List<ModelDescription> models = tune.models().list();
-        StringBuilder text = new StringBuilder(ModelView.HEADER);
-        models.forEach(m -> text.append('\n').append(ModelView.row(m)));
-        TuneCommand.of(spec)
-            .printer()
-            .result(
-                models.isEmpty()
-                    ? "No registered models at " + tune.providerName() + "."
-                    : text.toString(),
-                () -> {
-                  ObjectNode json = Printer.object();
-                  ArrayNode array = json.putArray("models");
-                  models.forEach(m -> array.add(ModelView.json(m)));
-                  return json;
-                });
+        ModelView.TABLE.print(
+            TuneCommand.of(spec).printer(),
+            tune.models().list(),
+            "No registered models at " + tune.providerName() + ".",
+            "models");
       }
       return 0;
     }
@@ -116,11 +102,7 @@ final class ModelsCommand {
         root.printer()
             .result(
                 "Deleted model " + d.displayName() + ".",
-                () -> {
-                  ObjectNode json = ModelView.json(d);
-                  json.put("deleted", true);
-                  return json;
-                });
+                () -> ResourceTable.deleted(ModelView.json(d)));
       }
       return 0;
     }

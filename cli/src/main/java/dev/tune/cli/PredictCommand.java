@@ -80,7 +80,7 @@ final class PredictCommand implements Callable<Integer> {
     TuneCommand root = TuneCommand.of(spec);
     Printer printer = root.printer();
     List<Prompt> prompts = prompts();
-    try (Tune tune = ProviderSession.connect(root, ProviderSession.optionalConfig(root))) {
+    try (Tune tune = ProviderSession.connectOptionalConfig(root)) {
       EndpointDescription target = tune.endpoints().find(endpoint);
       if (stream && printer.format() == OutputFormat.TEXT) {
         // JSON mode cannot stream into its one document; it prints the whole answers below.

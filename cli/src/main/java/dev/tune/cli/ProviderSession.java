@@ -35,6 +35,14 @@ final class ProviderSession {
     return Optional.empty();
   }
 
+  /**
+   * Connects for a command that works without a config: with its provider settings where there is
+   * one, else the chosen provider's defaults.
+   */
+  static Tune connectOptionalConfig(TuneCommand root) {
+    return connect(root, optionalConfig(root));
+  }
+
   /** Connects with the config's provider settings, or the defaults when there is no config. */
   static Tune connect(TuneCommand root, Optional<TuneConfig> config) {
     return connect(settings(root, config));
