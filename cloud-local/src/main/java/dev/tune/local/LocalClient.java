@@ -1,5 +1,6 @@
 package dev.tune.local;
 
+import dev.tune.container.contract.ChildJvm;
 import dev.tune.core.EndpointRef;
 import dev.tune.core.JobRef;
 import dev.tune.core.ModelRef;
@@ -27,7 +28,6 @@ import dev.tune.core.train.TrainSpec;
 import dev.tune.local.endpoints.EndpointStatus;
 import dev.tune.local.endpoints.LocalEndpoints;
 import dev.tune.local.jobs.LocalJobs;
-import dev.tune.local.process.ChildJava;
 import dev.tune.local.process.EntryPoints;
 import dev.tune.local.registry.LocalRegistry;
 import dev.tune.local.registry.ModelRecord;
@@ -62,7 +62,7 @@ public final class LocalClient implements ProviderClient {
   private final Optional<String> apiKey;
 
   private LocalClient(
-      LocalSettings settings, ChildJava java, EntryPoints entryPoints, Optional<String> apiKey) {
+      LocalSettings settings, ChildJvm java, EntryPoints entryPoints, Optional<String> apiKey) {
     this.settings = settings;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     this.jobs =
@@ -86,16 +86,24 @@ public final class LocalClient implements ProviderClient {
   public static LocalClient open(LocalSettings settings) {
     return open(
         settings,
-        ChildJava.current(),
+        childJvm(),
         EntryPoints.container(),
         Optional.ofNullable(System.getenv(API_KEY_VARIABLE)));
+  }
+
+  /**
+   * How the local provider starts its jobs and endpoints: this JVM's java and class path, with the
+   * same 4 MiB thread stack that the contract runs give their children.
+   */
+  public static ChildJvm childJvm() {
+    return ChildJvm.current().withJvmOptions(List.of("-Xss4m"));
   }
 
   /**
    * A client that starts {@code entryPoints} with {@code java}; endpoints require {@code apiKey}.
    */
   public static LocalClient open(
-      LocalSettings settings, ChildJava java, EntryPoints entryPoints, Optional<String> apiKey) {
+      LocalSettings settings, ChildJvm java, EntryPoints entryPoints, Optional<String> apiKey) {
     return new LocalClient(settings, java, entryPoints, apiKey);
   }
 

@@ -24,7 +24,6 @@ import dev.tune.core.train.LoraSpec;
 import dev.tune.core.train.OutputSpec;
 import dev.tune.core.train.TrainSpec;
 import dev.tune.core.train.TrainingArguments;
-import dev.tune.local.process.ChildJava;
 import dev.tune.local.process.EntryPoints;
 import dev.tune.local.store.JsonFiles;
 import java.nio.charset.StandardCharsets;
@@ -159,7 +158,7 @@ class LocalContractEndToEndTest {
   private LocalClient client(LocalContract contract) {
     return LocalClient.open(
         new LocalSettings(workDir).withContract(contract),
-        ChildJava.current(),
+        LocalClient.childJvm(),
         EntryPoints.container(),
         Optional.empty());
   }

@@ -22,7 +22,6 @@ import dev.tune.core.train.LoraSpec;
 import dev.tune.core.train.OutputSpec;
 import dev.tune.core.train.TrainSpec;
 import dev.tune.core.train.TrainingArguments;
-import dev.tune.local.process.ChildJava;
 import dev.tune.local.process.EntryPoints;
 import dev.tune.local.registry.ModelRecord;
 import dev.tune.local.store.JsonFiles;
@@ -57,7 +56,7 @@ class LocalEndToEndTest {
     try (LocalClient client =
         LocalClient.open(
             new LocalSettings(workDir),
-            ChildJava.current(),
+            LocalClient.childJvm(),
             EntryPoints.container(),
             Optional.empty())) {
       JobRef job = client.submitTraining(spec(), MachineSpec.providerDefault());

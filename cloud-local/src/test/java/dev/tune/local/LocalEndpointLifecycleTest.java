@@ -15,7 +15,6 @@ import dev.tune.core.error.ConflictException;
 import dev.tune.core.error.NotFoundException;
 import dev.tune.core.model.RegisterSpec;
 import dev.tune.core.provider.LocalSettings;
-import dev.tune.local.process.ChildJava;
 import dev.tune.local.process.EntryPoints;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -111,7 +110,10 @@ class LocalEndpointLifecycleTest {
 
   private LocalClient client() {
     return LocalClient.open(
-        new LocalSettings(workDir), ChildJava.current(), EntryPoints.container(), Optional.of(KEY));
+        new LocalSettings(workDir),
+        LocalClient.childJvm(),
+        EntryPoints.container(),
+        Optional.of(KEY));
   }
 
   private static long pidOf(LocalClient client, EndpointRef endpoint) throws Exception {

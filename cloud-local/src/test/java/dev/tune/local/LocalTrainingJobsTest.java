@@ -22,7 +22,6 @@ import dev.tune.core.train.Secret;
 import dev.tune.core.train.TrainSpec;
 import dev.tune.core.train.TrainingArguments;
 import dev.tune.local.jobs.TrainEntrypointDriver;
-import dev.tune.local.process.ChildJava;
 import dev.tune.local.process.EntryPoints;
 import dev.tune.local.registry.ModelRecord;
 import dev.tune.local.store.JsonFiles;
@@ -99,7 +98,7 @@ class LocalTrainingJobsTest {
   void aJobOutlivesTheCliThatSubmittedIt() throws Exception {
     Process cli =
         new ProcessBuilder(
-                ChildJava.current()
+                LocalClient.childJvm()
                     .command(
                         SubmitDriverMain.class.getName(),
                         List.of(
@@ -197,7 +196,7 @@ class LocalTrainingJobsTest {
   private LocalClient client() {
     return LocalClient.open(
         new LocalSettings(workDir),
-        ChildJava.current(),
+        LocalClient.childJvm(),
         EntryPoints.container().withTrainMain(TrainEntrypointDriver.class.getName()),
         Optional.empty());
   }

@@ -9,7 +9,6 @@ import dev.tune.core.train.OutputSpec;
 import dev.tune.core.train.TrainSpec;
 import dev.tune.core.train.TrainingArguments;
 import dev.tune.local.jobs.TrainEntrypointDriver;
-import dev.tune.local.process.ChildJava;
 import dev.tune.local.process.EntryPoints;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -35,7 +34,7 @@ public final class SubmitDriverMain {
     try (LocalClient client =
         LocalClient.open(
             new LocalSettings(workDir),
-            ChildJava.current(),
+            LocalClient.childJvm(),
             EntryPoints.container().withTrainMain(TrainEntrypointDriver.class.getName()),
             Optional.empty())) {
       System.out.println(client.submitTraining(spec, MachineSpec.providerDefault()).id());

@@ -1,6 +1,7 @@
 package dev.tune.local.endpoints;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tune.container.contract.ChildJvm;
 import dev.tune.core.endpoint.EndpointState;
 import dev.tune.core.endpoint.Prediction;
 import dev.tune.core.endpoint.Prompt;
@@ -11,7 +12,6 @@ import dev.tune.core.provider.LocalContract;
 import dev.tune.core.storage.FileLocks;
 import dev.tune.core.storage.LocalFiles;
 import dev.tune.local.contract.ContractServeMain;
-import dev.tune.local.process.ChildJava;
 import dev.tune.local.process.DetachedLauncher;
 import dev.tune.local.process.ProcessIdentity;
 import dev.tune.local.store.Directories;
@@ -54,19 +54,19 @@ public final class LocalEndpoints {
   private static final Duration CONTRACT_START = Duration.ofMinutes(2);
 
   private final Path root;
-  private final ChildJava java;
+  private final ChildJvm java;
   private final String serveMain;
   private final LocalContract contract;
   private final DetachedLauncher launcher;
   private final ServerConnection connection;
 
-  public LocalEndpoints(Path root, ChildJava java, String serveMain, HttpClient http) {
+  public LocalEndpoints(Path root, ChildJvm java, String serveMain, HttpClient http) {
     this(root, java, serveMain, http, LocalContract.LOCAL);
   }
 
   /** Endpoints whose servers are started under {@code contract}. */
   public LocalEndpoints(
-      Path root, ChildJava java, String serveMain, HttpClient http, LocalContract contract) {
+      Path root, ChildJvm java, String serveMain, HttpClient http, LocalContract contract) {
     this.root = root.toAbsolutePath().normalize();
     this.java = java;
     this.serveMain = serveMain;

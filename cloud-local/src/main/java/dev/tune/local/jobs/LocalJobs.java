@@ -1,5 +1,6 @@
 package dev.tune.local.jobs;
 
+import dev.tune.container.contract.ChildJvm;
 import dev.tune.core.JobRef;
 import dev.tune.core.artifact.FileUri;
 import dev.tune.core.config.TrainSpecJson;
@@ -14,7 +15,6 @@ import dev.tune.core.storage.LocalFiles;
 import dev.tune.core.train.Secret;
 import dev.tune.core.train.TrainSpec;
 import dev.tune.local.contract.ContractJobMain;
-import dev.tune.local.process.ChildJava;
 import dev.tune.local.process.DetachedLauncher;
 import dev.tune.local.process.ProcessIdentity;
 import dev.tune.local.store.Directories;
@@ -58,17 +58,17 @@ public final class LocalJobs {
   private static final Duration FOLLOW_POLL = Duration.ofMillis(300);
 
   private final Path root;
-  private final ChildJava java;
+  private final ChildJvm java;
   private final String trainMain;
   private final LocalContract contract;
   private final DetachedLauncher launcher;
 
-  public LocalJobs(Path root, ChildJava java, String trainMain) {
+  public LocalJobs(Path root, ChildJvm java, String trainMain) {
     this(root, java, trainMain, LocalContract.LOCAL);
   }
 
   /** Jobs that new submissions run under {@code contract}. */
-  public LocalJobs(Path root, ChildJava java, String trainMain, LocalContract contract) {
+  public LocalJobs(Path root, ChildJvm java, String trainMain, LocalContract contract) {
     this.root = root.toAbsolutePath().normalize();
     this.java = java;
     this.trainMain = trainMain;

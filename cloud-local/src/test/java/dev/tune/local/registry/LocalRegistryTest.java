@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tune.core.error.NotFoundException;
-import dev.tune.local.process.ChildJava;
+import dev.tune.local.LocalClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,7 +86,7 @@ class LocalRegistryTest {
     int perWriter = 5;
     Process other =
         new ProcessBuilder(
-                ChildJava.current()
+                LocalClient.childJvm()
                     .command(
                         RegisterDriverMain.class.getName(),
                         List.of(
