@@ -1,5 +1,7 @@
 package dev.tune.local;
 
+import static dev.tune.local.JobDirProbe.firstStepOfLatestAttempt;
+import static dev.tune.local.JobDirProbe.newestCheckpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,16 +28,13 @@ import dev.tune.core.train.TrainSpec;
 import dev.tune.core.train.TrainingArguments;
 import dev.tune.local.process.EntryPoints;
 import dev.tune.local.store.JsonFiles;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -197,33 +196,6 @@ class LocalContractEndToEndTest {
         .build();
   }
 
-  private static int newestCheckpoint(Path checkpoints) throws Exception {
-    try (Stream<Path> entries = Files.list(checkpoints)) {
-      return entries
-          .map(p -> p.getFileName().toString())
-          .filter(n -> n.matches("checkpoint-[0-9]+"))
-          .mapToInt(n -> Integer.parseInt(n.substring("checkpoint-".length())))
-          .max()
-          .orElseThrow();
-    }
-  }
-
-  /** The step of the first metrics the latest attempt logged, from the job's own events. */
-  private static long firstStepOfLatestAttempt(Path jobDir) throws Exception {
-    long offset =
-        JsonFiles.read(jobDir.resolve("job.json")).orElseThrow().path("events_offset").asLong();
-    byte[] events = Files.readAllBytes(jobDir.resolve("events.jsonl"));
-    String latest =
-        new String(events, (int) offset, events.length - (int) offset, StandardCharsets.UTF_8);
-    for (String line : latest.lines().toList()) {
-      JsonNode event = JsonFiles.parse(line);
-      if (event.path("type").asText().equals("metrics")) {
-        return event.path("step").asLong();
-      }
-    }
-    throw new AssertionError("the resumed run logged no metrics:\n" + latest);
-  }
-
   private static JsonNode lastEvent(Path jobDir) throws Exception {
     List<String> lines = Files.readAllLines(jobDir.resolve("events.jsonl"));
     assertThat(lines).isNotEmpty();
@@ -231,20 +203,6 @@ class LocalContractEndToEndTest {
   }
 
   private static void await(BooleanSupplier condition, String what, Path dir) throws Exception {
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) {
-        Path log =
-            Files.exists(dir.resolve("train.log"))
-                ? dir.resolve("train.log")
-                : dir.resolve("serve.err.log");
-        throw new AssertionError(
-            "timed out waiting for "
-                + what
-                + "; log:\n"
-                + (Files.exists(log) ? Files.readString(log) : "(none)"));
-      }
-      Thread.sleep(100);
-    }
+    JobDirProbe.await(condition, what, dir, Duration.ofMinutes(5));
   }
 }

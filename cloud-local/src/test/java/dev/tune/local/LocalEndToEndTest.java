@@ -1,8 +1,9 @@
 package dev.tune.local;
 
+import static dev.tune.local.JobDirProbe.firstStepOfLatestAttempt;
+import static dev.tune.local.JobDirProbe.newestCheckpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.tune.core.EndpointRef;
 import dev.tune.core.JobRef;
 import dev.tune.core.ModelRef;
@@ -25,16 +26,13 @@ import dev.tune.core.train.TrainingArguments;
 import dev.tune.local.process.EntryPoints;
 import dev.tune.local.registry.ModelRecord;
 import dev.tune.local.store.JsonFiles;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,7 +64,7 @@ class LocalEndToEndTest {
       ProcessHandle process = ProcessHandle.of(pid(dir)).orElseThrow();
       process.destroyForcibly();
       process.onExit().get();
-      int checkpoint = newestCheckpoint(dir);
+      int checkpoint = newestCheckpoint(dir.resolve("checkpoints"));
       JobDescription killed = client.describeJob(job);
       assertThat(killed.state()).as(killed.toString()).isEqualTo(JobState.FAILED);
 
@@ -146,48 +144,7 @@ class LocalEndToEndTest {
     return JsonFiles.read(dir.resolve("job.json")).orElseThrow().path("pid").asLong();
   }
 
-  private static int newestCheckpoint(Path dir) throws Exception {
-    try (Stream<Path> entries = Files.list(dir.resolve("checkpoints"))) {
-      return entries
-          .map(p -> p.getFileName().toString())
-          .filter(n -> n.matches("checkpoint-[0-9]+"))
-          .mapToInt(n -> Integer.parseInt(n.substring("checkpoint-".length())))
-          .max()
-          .orElseThrow();
-    }
-  }
-
-  /** The step of the first metrics the resumed attempt logged. */
-  private static long firstStepOfLatestAttempt(Path dir) throws Exception {
-    long offset =
-        JsonFiles.read(dir.resolve("job.json")).orElseThrow().path("events_offset").asLong();
-    byte[] events = Files.readAllBytes(dir.resolve("events.jsonl"));
-    String latest =
-        new String(events, (int) offset, events.length - (int) offset, StandardCharsets.UTF_8);
-    for (String line : latest.lines().toList()) {
-      JsonNode event = JsonFiles.parse(line);
-      if (event.path("type").asText().equals("metrics")) {
-        return event.path("step").asLong();
-      }
-    }
-    throw new AssertionError("the resumed run logged no metrics:\n" + latest);
-  }
-
   private static void await(BooleanSupplier condition, String what, Path dir) throws Exception {
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) {
-        Path log =
-            Files.exists(dir.resolve("train.log"))
-                ? dir.resolve("train.log")
-                : dir.resolve("serve.err.log");
-        throw new AssertionError(
-            "timed out waiting for "
-                + what
-                + "; log:\n"
-                + (Files.exists(log) ? Files.readString(log) : "(none)"));
-      }
-      Thread.sleep(50);
-    }
+    JobDirProbe.await(condition, what, dir, Duration.ofMinutes(4));
   }
 }
