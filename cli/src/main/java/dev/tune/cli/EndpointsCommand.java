@@ -2,11 +2,8 @@ package dev.tune.cli;
 
 import dev.tune.core.Tune;
 import dev.tune.core.endpoint.EndpointDescription;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code tune endpoints}: the provider's prediction endpoints. */
 @Command(
@@ -26,29 +23,20 @@ import picocli.CommandLine.Spec;
     })
 final class EndpointsCommand {
 
-  private static Tune connect(CommandSpec spec) {
-    return ProviderSession.connectOptionalConfig(TuneCommand.of(spec));
-  }
-
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
       footerHeading = "%nExamples:%n",
       footer = {"  tune endpoints list", "  tune endpoints list -o json"},
       description = "List endpoints.")
-  static final class ListEndpoints implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+  static final class ListEndpoints extends ProviderSubcommand {
     @Override
-    public Integer call() {
-      try (Tune tune = connect(spec)) {
-        EndpointView.TABLE.print(
-            TuneCommand.of(spec).printer(),
-            tune.endpoints().list(),
-            "No endpoints at " + tune.providerName() + ".",
-            "endpoints");
-      }
-      return 0;
+    void run(Tune tune, TuneCommand root) {
+      EndpointView.TABLE.print(
+          root.printer(),
+          tune.endpoints().list(),
+          "No endpoints at " + tune.providerName() + ".",
+          "endpoints");
     }
   }
 
@@ -58,19 +46,14 @@ final class EndpointsCommand {
       footerHeading = "%nExamples:%n",
       footer = {"  tune endpoints describe bot"},
       description = "Show one endpoint.")
-  static final class DescribeEndpoint implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+  static final class DescribeEndpoint extends ProviderSubcommand {
     @Parameters(paramLabel = "ENDPOINT", description = "The endpoint's name or id.")
     String endpoint;
 
     @Override
-    public Integer call() {
-      try (Tune tune = connect(spec)) {
-        EndpointDescription d = tune.endpoints().find(endpoint);
-        TuneCommand.of(spec).printer().result(EndpointView.details(d), () -> EndpointView.json(d));
-      }
-      return 0;
+    void run(Tune tune, TuneCommand root) {
+      EndpointDescription d = tune.endpoints().find(endpoint);
+      root.printer().result(EndpointView.details(d), () -> EndpointView.json(d));
     }
   }
 
@@ -80,25 +63,19 @@ final class EndpointsCommand {
       footerHeading = "%nExamples:%n",
       footer = {"  tune endpoints delete bot --yes"},
       description = "Delete an endpoint and release its machines (needs --yes).")
-  static final class DeleteEndpoint implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+  static final class DeleteEndpoint extends ProviderSubcommand {
     @Parameters(paramLabel = "ENDPOINT", description = "The endpoint's name or id.")
     String endpoint;
 
     @Override
-    public Integer call() {
-      TuneCommand root = TuneCommand.of(spec);
-      try (Tune tune = connect(spec)) {
-        EndpointDescription d = tune.endpoints().find(endpoint);
-        Confirmation.require(root, "Delete endpoint " + d.ref().id());
-        tune.endpoints().delete(d.ref());
-        root.printer()
-            .result(
-                "Deleted endpoint " + d.ref().id() + ".",
-                () -> ResourceTable.deleted(EndpointView.json(d)));
-      }
-      return 0;
+    void run(Tune tune, TuneCommand root) {
+      EndpointDescription d = tune.endpoints().find(endpoint);
+      Confirmation.require(root, "Delete endpoint " + d.ref().id());
+      tune.endpoints().delete(d.ref());
+      root.printer()
+          .result(
+              "Deleted endpoint " + d.ref().id() + ".",
+              () -> ResourceTable.deleted(EndpointView.json(d)));
     }
   }
 }

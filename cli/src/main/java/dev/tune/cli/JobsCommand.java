@@ -35,29 +35,20 @@ import picocli.CommandLine.Spec;
     })
 final class JobsCommand {
 
-  private static Tune connect(CommandSpec spec) {
-    return ProviderSession.connectOptionalConfig(TuneCommand.of(spec));
-  }
-
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
       footerHeading = "%nExamples:%n",
       footer = {"  tune jobs list", "  tune jobs list --provider sagemaker -o json"},
       description = "List jobs, newest first.")
-  static final class ListJobs implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+  static final class ListJobs extends ProviderSubcommand {
     @Override
-    public Integer call() {
-      try (Tune tune = connect(spec)) {
-        JobView.TABLE.print(
-            TuneCommand.of(spec).printer(),
-            tune.jobs().list(),
-            "No training jobs at " + tune.providerName() + ".",
-            "jobs");
-      }
-      return 0;
+    void run(Tune tune, TuneCommand root) {
+      JobView.TABLE.print(
+          root.printer(),
+          tune.jobs().list(),
+          "No training jobs at " + tune.providerName() + ".",
+          "jobs");
     }
   }
 
@@ -67,19 +58,14 @@ final class JobsCommand {
       footerHeading = "%nExamples:%n",
       footer = {"  tune jobs describe JOB", "  tune jobs describe JOB -o json"},
       description = "Show one job.")
-  static final class DescribeJob implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+  static final class DescribeJob extends ProviderSubcommand {
     @Parameters(paramLabel = "JOB", description = "The job's id, as `tune jobs list` shows it.")
     String job;
 
     @Override
-    public Integer call() {
-      try (Tune tune = connect(spec)) {
-        JobDescription d = tune.jobs().describe(new JobRef(tune.providerName(), job));
-        TuneCommand.of(spec).printer().result(JobView.details(d), () -> JobView.json(d));
-      }
-      return 0;
+    void run(Tune tune, TuneCommand root) {
+      JobDescription d = tune.jobs().describe(new JobRef(tune.providerName(), job));
+      root.printer().result(JobView.details(d), () -> JobView.json(d));
     }
   }
 
@@ -109,7 +95,7 @@ final class JobsCommand {
       Printer printer = root.printer();
       boolean json = printer.format() == OutputFormat.JSON;
       List<LogLine> lines = new ArrayList<>();
-      try (Tune tune = connect(spec)) {
+      try (Tune tune = ProviderSession.connectOptionalConfig(root)) {
         tune.jobs()
             .logs(
                 new JobRef(tune.providerName(), job),
@@ -141,24 +127,17 @@ final class JobsCommand {
       footerHeading = "%nExamples:%n",
       footer = {"  tune jobs cancel JOB", "  tune train --resume JOB       continue it later"},
       description = "Ask the provider to stop a job; its checkpoints stay for --resume.")
-  static final class CancelJob implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+  static final class CancelJob extends ProviderSubcommand {
     @Parameters(paramLabel = "JOB", description = "The job's id.")
     String job;
 
     @Override
-    public Integer call() {
-      try (Tune tune = connect(spec)) {
-        JobRef ref = new JobRef(tune.providerName(), job);
-        tune.jobs().cancel(ref);
-        JobDescription d = tune.jobs().describe(ref);
-        TuneCommand.of(spec)
-            .printer()
-            .result(
-                "Asked job " + job + " to stop; it is " + d.state() + ".", () -> JobView.json(d));
-      }
-      return 0;
+    void run(Tune tune, TuneCommand root) {
+      JobRef ref = new JobRef(tune.providerName(), job);
+      tune.jobs().cancel(ref);
+      JobDescription d = tune.jobs().describe(ref);
+      root.printer()
+          .result("Asked job " + job + " to stop; it is " + d.state() + ".", () -> JobView.json(d));
     }
   }
 }

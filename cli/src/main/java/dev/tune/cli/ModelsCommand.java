@@ -2,11 +2,8 @@ package dev.tune.cli;
 
 import dev.tune.core.Tune;
 import dev.tune.core.model.ModelDescription;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code tune models}: the provider's model registry. */
 @Command(
@@ -27,29 +24,20 @@ import picocli.CommandLine.Spec;
     })
 final class ModelsCommand {
 
-  private static Tune connect(CommandSpec spec) {
-    return ProviderSession.connectOptionalConfig(TuneCommand.of(spec));
-  }
-
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
       footerHeading = "%nExamples:%n",
       footer = {"  tune models list", "  tune models list -o json"},
       description = "List registered models, newest first.")
-  static final class ListModels implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+  static final class ListModels extends ProviderSubcommand {
     @Override
-    public Integer call() {
-      try (Tune tune = connect(spec)) {
-        ModelView.TABLE.print(
-            TuneCommand.of(spec).printer(),
-            tune.models().list(),
-            "No registered models at " + tune.providerName() + ".",
-            "models");
-      }
-      return 0;
+    void run(Tune tune, TuneCommand root) {
+      ModelView.TABLE.print(
+          root.printer(),
+          tune.models().list(),
+          "No registered models at " + tune.providerName() + ".",
+          "models");
     }
   }
 
@@ -62,21 +50,16 @@ final class ModelsCommand {
         "  tune models describe bot:2"
       },
       description = "Show one model: artifact, final metrics, base vs tuned samples.")
-  static final class DescribeModel implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+  static final class DescribeModel extends ProviderSubcommand {
     @Parameters(
         paramLabel = "MODEL",
         description = "NAME (the newest of that name), NAME:VERSION or the provider's id.")
     String model;
 
     @Override
-    public Integer call() {
-      try (Tune tune = connect(spec)) {
-        ModelDescription d = tune.models().find(model);
-        TuneCommand.of(spec).printer().result(ModelView.details(d), () -> ModelView.json(d));
-      }
-      return 0;
+    void run(Tune tune, TuneCommand root) {
+      ModelDescription d = tune.models().find(model);
+      root.printer().result(ModelView.details(d), () -> ModelView.json(d));
     }
   }
 
@@ -86,25 +69,19 @@ final class ModelsCommand {
       footerHeading = "%nExamples:%n",
       footer = {"  tune models delete bot:1 --yes"},
       description = "Delete a model from the registry (needs --yes).")
-  static final class DeleteModel implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+  static final class DeleteModel extends ProviderSubcommand {
     @Parameters(paramLabel = "MODEL", description = "NAME, NAME:VERSION or the provider's id.")
     String model;
 
     @Override
-    public Integer call() {
-      TuneCommand root = TuneCommand.of(spec);
-      try (Tune tune = connect(spec)) {
-        ModelDescription d = tune.models().find(model);
-        Confirmation.require(root, "Delete model " + d.displayName());
-        tune.models().delete(d.ref());
-        root.printer()
-            .result(
-                "Deleted model " + d.displayName() + ".",
-                () -> ResourceTable.deleted(ModelView.json(d)));
-      }
-      return 0;
+    void run(Tune tune, TuneCommand root) {
+      ModelDescription d = tune.models().find(model);
+      Confirmation.require(root, "Delete model " + d.displayName());
+      tune.models().delete(d.ref());
+      root.printer()
+          .result(
+              "Deleted model " + d.displayName() + ".",
+              () -> ResourceTable.deleted(ModelView.json(d)));
     }
   }
 }
