@@ -61,7 +61,7 @@ class LocalContractEndToEndTest {
   void sageMakerAndVertexContractsTrainRegisterDeployAndPredict() throws Exception {
     try (LocalClient sageMaker = client(LocalContract.SAGEMAKER);
         LocalClient vertex = client(LocalContract.VERTEX)) {
-      JobRef smJob = sageMaker.submitTraining(spec("tiny-sm", 12), MachineSpec.providerDefault());
+      JobRef smJob = sageMaker.submitTraining(spec("tiny-sm", 40), MachineSpec.providerDefault());
       JobRef vxJob = vertex.submitTraining(spec("tiny-vx", 2), MachineSpec.providerDefault());
       Path smDir = sageMaker.jobDirectory(smJob);
       Path vxDir = vertex.jobDirectory(vxJob);

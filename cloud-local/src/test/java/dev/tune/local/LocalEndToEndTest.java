@@ -128,7 +128,7 @@ class LocalEndToEndTest {
         .lora(new LoraSpec(4, 8, 0.0, List.of("q_proj", "v_proj")))
         .training(
             TrainingArguments.builder()
-                .maxSteps(12)
+                .maxSteps(40)
                 .perDeviceTrainBatchSize(4)
                 .perDeviceEvalBatchSize(4)
                 .learningRate(1e-3)
