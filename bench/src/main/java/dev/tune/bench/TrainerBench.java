@@ -2,6 +2,7 @@ package dev.tune.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.tune.core.storage.LocalTree;
 import dev.tune.trainer.quant.Nf4Tensor;
 import dev.tune.trainer.safetensors.CheckpointReader;
 import java.io.IOException;
@@ -12,10 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * The trainer's figures on this machine, each next to its peer measured in the same run:
@@ -129,10 +128,8 @@ public final class TrainerBench {
   }
 
   static void deleteRecursively(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      LocalTree.delete(dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

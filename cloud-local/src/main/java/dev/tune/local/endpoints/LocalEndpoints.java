@@ -11,6 +11,7 @@ import dev.tune.core.error.RemoteFailureException;
 import dev.tune.core.provider.LocalContract;
 import dev.tune.core.storage.FileLocks;
 import dev.tune.core.storage.LocalFiles;
+import dev.tune.core.storage.LocalTree;
 import dev.tune.local.contract.ContractServeMain;
 import dev.tune.local.process.DetachedLauncher;
 import dev.tune.local.process.ProcessIdentity;
@@ -96,7 +97,7 @@ public final class LocalEndpoints {
                       + name
                       + " --provider local) or choose another endpoint name.");
             }
-            Directories.deleteTree(dir);
+            LocalTree.delete(dir);
             Directories.createPrivate(dir);
             EndpointRecord record =
                 contract == LocalContract.LOCAL
@@ -239,7 +240,7 @@ public final class LocalEndpoints {
             // Another CLI may have recreated it meanwhile; leave a running one alone.
             Optional<EndpointRecord> now = read(name);
             if (now.isPresent() && now.get().process().equals(record.process())) {
-              Directories.deleteTree(root.resolve(name));
+              LocalTree.delete(root.resolve(name));
             }
             return null;
           });

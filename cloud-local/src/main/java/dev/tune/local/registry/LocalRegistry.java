@@ -6,7 +6,7 @@ import dev.tune.core.error.BadInputException;
 import dev.tune.core.error.NotFoundException;
 import dev.tune.core.storage.FileLocks;
 import dev.tune.core.storage.LocalFiles;
-import dev.tune.local.store.Directories;
+import dev.tune.core.storage.LocalTree;
 import dev.tune.local.store.JsonFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -92,7 +92,7 @@ public final class LocalRegistry {
     } catch (IOException e) {
       throw LocalFiles.failure("registering " + modelDir + " as " + name, e);
     } finally {
-      Directories.deleteTreeQuietly(staging);
+      LocalTree.deleteQuietly(staging);
     }
   }
 
@@ -163,7 +163,7 @@ public final class LocalRegistry {
     } catch (IOException e) {
       throw LocalFiles.failure("deleting model " + id + " from " + root, e);
     } finally {
-      Directories.deleteTreeQuietly(trash);
+      LocalTree.deleteQuietly(trash);
     }
   }
 

@@ -158,6 +158,6 @@ class LocalRegistryTest {
   }
 
   private static void deleteTree(Path dir) throws IOException {
-    dev.tune.local.store.Directories.deleteTree(dir);
+    dev.tune.core.storage.LocalTree.delete(dir);
   }
 }

@@ -3,6 +3,7 @@ package dev.tune.container.image;
 import dev.tune.core.error.BadInputException;
 import dev.tune.core.error.NotFoundException;
 import dev.tune.core.error.RemoteFailureException;
+import dev.tune.core.storage.LocalTree;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -161,7 +162,7 @@ public final class JreResolver {
         }
       }
     } finally {
-      deleteTree(staging);
+      LocalTree.delete(staging);
     }
     return home(unpacked);
   }
@@ -245,17 +246,6 @@ public final class JreResolver {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("Every Java runtime has SHA-256", e);
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 }

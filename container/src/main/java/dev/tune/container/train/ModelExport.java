@@ -1,5 +1,6 @@
 package dev.tune.container.train;
 
+import dev.tune.core.storage.LocalTree;
 import dev.tune.trainer.export.MergeRequest;
 import dev.tune.trainer.export.MergeResult;
 import dev.tune.trainer.export.ModelMerger;
@@ -8,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -68,20 +68,9 @@ final class ModelExport {
         Files.createDirectories(target.getParent());
         Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
       }
-      deleteTree(from);
+      LocalTree.delete(from);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot move " + from + " into " + to, e);
-    }
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 }

@@ -23,4 +23,20 @@ class LocalTreeTest {
             Map.entry("a.json", temp.resolve("a.json")),
             Map.entry("b/c/weights.bin", temp.resolve("b/c/weights.bin")));
   }
+
+  @Test
+  void deleteRemovesTheTreeAndAMissingOneIsNothingToDo() throws Exception {
+    Path root = temp.resolve("run");
+    Files.createDirectories(root.resolve("checkpoints/checkpoint-2"));
+    Files.writeString(root.resolve("checkpoints/checkpoint-2/adapter.safetensors"), "x");
+    Files.writeString(root.resolve("metrics.json"), "{}");
+    Path outside = Files.writeString(temp.resolve("kept.txt"), "kept");
+
+    LocalTree.delete(root);
+    LocalTree.delete(root);
+    LocalTree.deleteQuietly(temp.resolve("never-made"));
+
+    assertThat(root).doesNotExist();
+    assertThat(outside).hasContent("kept");
+  }
 }

@@ -2,15 +2,13 @@ package dev.tune.trainer.export;
 
 import dev.tune.core.error.BadInputException;
 import dev.tune.core.error.ConflictException;
+import dev.tune.core.storage.LocalTree;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * A directory filled under a temporary name beside its target and renamed into place once complete,
@@ -90,7 +88,7 @@ final class StagedDirectory implements AutoCloseable {
       Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
       committed = true;
       if (previous != null) {
-        deleteTree(previous);
+        LocalTree.delete(previous);
       }
     } catch (IOException e) {
       throw new BadInputException(
@@ -105,7 +103,7 @@ final class StagedDirectory implements AutoCloseable {
   public void close() {
     if (!committed) {
       try {
-        deleteTree(staging);
+        LocalTree.delete(staging);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot clean up " + staging, e);
       }
@@ -132,30 +130,5 @@ final class StagedDirectory implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + dir, e);
     }
-  }
-
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    Files.walkFileTree(
-        root,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-            if (e != null) {
-              throw e;
-            }
-            Files.delete(dir);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 }

@@ -3,6 +3,7 @@ package dev.tune.trainer.plan;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.tune.core.storage.LocalTree;
 import dev.tune.core.train.LoraSpec;
 import dev.tune.core.train.Optimizer;
 import dev.tune.core.train.QuantizationSpec;
@@ -187,15 +188,7 @@ public final class PeakMemoryProbe {
             steadyAndTransient[0] + steadyAndTransient[1]);
       }
     } finally {
-      deleteTree(output);
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (var paths = Files.walk(root)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+      LocalTree.delete(output);
     }
   }
 

@@ -1,15 +1,13 @@
 package dev.tune.trainer.train;
 
+import dev.tune.core.storage.LocalTree;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -81,7 +79,7 @@ public final class CheckpointStore {
       Files.createDirectory(temp);
       writer.writeTo(temp);
       if (Files.exists(target)) {
-        deleteTree(target);
+        LocalTree.delete(target);
       }
       try {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -138,7 +136,7 @@ public final class CheckpointStore {
     }
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(outputDir, TEMP_PREFIX + "*")) {
       for (Path entry : entries) {
-        deleteTree(entry);
+        LocalTree.delete(entry);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot clean up " + outputDir, e);
@@ -157,7 +155,7 @@ public final class CheckpointStore {
         continue;
       }
       try {
-        deleteTree(old);
+        LocalTree.delete(old);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot delete the old checkpoint " + old, e);
       }
@@ -167,34 +165,9 @@ public final class CheckpointStore {
 
   private static void deleteQuietly(Path dir) {
     try {
-      deleteTree(dir);
+      LocalTree.delete(dir);
     } catch (IOException suppressed) {
       // the original failure is what the caller needs to see
     }
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    Files.walkFileTree(
-        dir,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-            if (e != null) {
-              throw e;
-            }
-            Files.delete(d);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 }

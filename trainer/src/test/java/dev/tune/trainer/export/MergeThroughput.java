@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.tune.core.storage.LocalTree;
 import dev.tune.trainer.lora.AdapterConfigJson;
 import dev.tune.trainer.lora.LoraConfig;
 import dev.tune.trainer.lora.PeftAdapterWeights;
@@ -69,7 +70,7 @@ public final class MergeThroughput {
       writeSyntheticModel(base, adapter);
       measure("synthetic llama (bf16)", base, adapter, scratch, runs);
     } finally {
-      StagedDirectory.deleteTree(scratch);
+      LocalTree.delete(scratch);
     }
   }
 

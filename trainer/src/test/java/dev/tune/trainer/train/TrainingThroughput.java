@@ -2,6 +2,7 @@ package dev.tune.trainer.train;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import dev.tune.core.storage.LocalTree;
 import dev.tune.core.train.QuantizationSpec;
 import dev.tune.core.train.TrainingArguments;
 import java.io.IOException;
@@ -105,7 +106,7 @@ public final class TrainingThroughput {
           .build()
           .train(data, List.of(), Optional.empty());
     } finally {
-      CheckpointStore.deleteTree(out);
+      LocalTree.delete(out);
     }
     double seconds = (marks[1] - marks[0]) / 1e9;
     return (double) (STEPS - WARMUP) * BATCH * SEQ / seconds;
